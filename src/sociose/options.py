@@ -1,0 +1,186 @@
+"""One registry of Sociose's options: name, default, type, help text and environment variable.
+
+Every option is read from its environment variable (or a command-line flag that sets it) and validated once,
+at start-up; a bad value stops start-up with a message that names the option. `sociose config show` prints
+the effective value of each option and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+
+class OptionError(ValueError):
+    """A configuration value that cannot be used; the message names the option."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true/false, yes/no, on/off or 1/0")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must be a finite number, zero or more")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = _non_negative_float(raw)
+    if value == 0:
+        raise ValueError("must be more than zero")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise ValueError("must be a TCP port between 1 and 65535")
+    return value
+
+
+def _path(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError("must not be empty")
+    return Path(raw).expanduser().resolve()
+
+
+def _database_url(raw: str) -> str:
+    if not raw:
+        return ""
+    scheme = urlsplit(raw).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ValueError("must start with sqlite:// or postgres:// (leave it empty for SQLite in SOCIOSE_HOME)")
+    return raw
+
+
+def _redis_url(raw: str) -> str:
+    if raw and urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
+        raise ValueError("must start with redis://, rediss:// or unix://")
+    return raw
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("must be an http(s) URL")
+    return raw
+
+
+def _host_list(raw: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+
+
+def _time_zone(raw: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone name such as UTC or Europe/London") from None
+    return raw
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError(f"must be one of: {', '.join(choices)}")
+        return raw
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "SOCIOSE_" + self.name.upper() if self.name not in _PLAIN_ENV else self.name.upper()
+
+    @property
+    def type_name(self) -> str:
+        return self.parse.__name__.lstrip("_")
+
+
+# Options whose environment variable is a common convention rather than SOCIOSE_*.
+_PLAIN_ENV = {"database_url"}
+
+OPTIONS: tuple[Option, ...] = (
+    Option("home", "./data", _path, "Data directory: the SQLite database, caches and logs live here."),
+    Option("database_url", "", _database_url,
+           "Database URL, e.g. postgres://user@host:5432/sociose. Empty: SQLite (WAL) in SOCIOSE_HOME."),
+    Option("redis_url", "", _redis_url,
+           "Redis URL for the task queue (e.g. redis://127.0.0.1:6379/0). Empty: tasks queue in the database."),
+    Option("host", "127.0.0.1", str, "Address `sociose run` and `sociose serve` listen on."),
+    Option("port", "8000", _port, "Port `sociose run` and `sociose serve` listen on."),
+    Option("web_threads", "8", _positive_int, "Threads of the web server."),
+    Option("worker_processes", "2", _positive_int, "Task worker processes that `sociose run` starts."),
+    Option("site_name", "Sociose", str, "The site's name, shown in the header and as the byline of stories."),
+    Option("site_url", "http://127.0.0.1:8000", _http_url, "Public URL of the site, used in feeds and links."),
+    Option("secret_key", "", str, "Django secret key. Empty: one is generated once and kept in SOCIOSE_HOME."),
+    Option("debug", "false", _bool, "Django debug mode. Never on a public server."),
+    Option("allowed_hosts", "127.0.0.1,localhost,[::1]", _host_list, "Comma-separated host names the site answers to."),
+    Option("time_zone", "UTC", _time_zone, "Time zone the site shows times in (an IANA name such as Europe/London)."),
+    Option("contact_url", "https://github.com/sociose/sociose", _http_url,
+           "Contact URL put in the User-Agent so that publishers can reach the operator."),
+    Option("fetch_timeout", "20", _positive_float, "Seconds allowed for one HTTP fetch, from connect to last byte."),
+    Option("fetch_max_bytes", "10000000", _positive_int, "Largest body fetched, counted after decompression."),
+    Option("fetch_host_concurrency", "2", _positive_int, "Simultaneous requests to one host, per process."),
+    Option("fetch_host_interval", "1.0", _non_negative_float, "Seconds between two requests to one host, per process."),
+    Option("fetch_allow_hosts", "", _host_list,
+           "Comma-separated hosts or IP addresses that may be fetched even though they are private or loopback."),
+    Option("respect_robots", "true", _bool, "Honour robots.txt (RFC 9309). Turn off only for your own sites."),
+    Option("feed_interval", "900", _positive_int, "Seconds between two polls of a healthy feed."),
+    Option("feed_max_backoff", "86400", _positive_int, "Longest wait, in seconds, before retrying a failing feed."),
+    Option("scheduler_tick", "30", _positive_int, "Seconds between two checks for feeds that are due."),
+    Option("subscribe_default_feeds", "true", _bool,
+           "On first start with an empty database, subscribe to the bundled list of public news feeds."),
+    Option("load_demo", "true", _bool, "On first start with an empty database, import the bundled Wikinews demo corpus."),
+    Option("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
+)
+
+BY_NAME = {option.name: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
+class Value:
+    option: Option
+    value: Any
+    raw: str
+    source: str  # "default" or the environment variable's name
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, Value]:
+    """Read and validate every option; raise OptionError naming the first bad one."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for option in OPTIONS:
+        raw = environ.get(option.env)
+        source = option.env if raw is not None else "default"
+        raw = option.default if raw is None else raw
+        try:
+            value = option.parse(raw)
+        except (ValueError, TypeError) as error:
+            raise OptionError(f"{option.env}={raw!r} is not valid: {error}") from None
+        values[option.name] = Value(option, value, raw, source)
+    return values

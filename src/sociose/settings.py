@@ -1,0 +1,133 @@
+"""Django settings, derived from the option registry in `sociose.options` (the only place options are defined)."""
+
+from __future__ import annotations
+
+import secrets
+
+import dj_database_url
+
+from sociose import options
+
+OPTIONS = options.load()  # raises OptionError naming the bad option; the CLI turns that into a clean exit
+
+
+def _option(name):
+    return OPTIONS[name].value
+
+
+HOME = _option("home")
+HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    if _option("secret_key"):
+        return _option("secret_key")
+    path = HOME / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _option("debug")
+ALLOWED_HOSTS = list(_option("allowed_hosts"))
+
+SITE_NAME = _option("site_name")
+SITE_URL = _option("site_url").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "sociose.core",
+    "sociose.sources",
+    "sociose.articles",
+    "sociose.ingest",
+    "sociose.stories",
+    "sociose.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sociose.urls"
+WSGI_APPLICATION = "sociose.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sociose.site.context_processors.site",
+            ],
+        },
+    },
+]
+
+if _option("database_url"):
+    DATABASES = {"default": dj_database_url.parse(_option("database_url"), conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": HOME / "sociose.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the write
+                # lock up front, so concurrent writers wait (busy timeout) instead of failing mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if _option("redis_url"):
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": _option("redis_url"), "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = _option("time_zone")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step on first run
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _option("log_level")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+SOCIOSE = {name: value.value for name, value in OPTIONS.items()}

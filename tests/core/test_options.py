@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sociose import options
+
+
+def test_defaults_load_and_every_option_is_documented():
+    values = options.load({})
+    assert values["port"].value == 8000 and values["port"].source == "default"
+    for option in options.OPTIONS:
+        assert option.help and option.env.isupper() and option.type_name
+
+
+@pytest.mark.parametrize("env, value", [
+    ("SOCIOSE_PORT", "eighty"), ("SOCIOSE_PORT", "70000"), ("SOCIOSE_DEBUG", "maybe"),
+    ("DATABASE_URL", "mysql://x/y"), ("SOCIOSE_TIME_ZONE", "Mars/Olympus"), ("SOCIOSE_FETCH_TIMEOUT", "-1"),
+    ("SOCIOSE_SITE_URL", "not a url"), ("SOCIOSE_REDIS_URL", "http://x"),
+])
+def test_bad_value_names_the_option(env, value):
+    with pytest.raises(options.OptionError, match=env):
+        options.load({env: value})
+
+
+def run_cli(*args, **env):
+    return subprocess.run([sys.executable, "-m", "sociose.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=60)
+
+
+def test_cli_stops_on_a_bad_value_with_a_message(tmp_path):
+    result = run_cli("config", "show", SOCIOSE_HOME=str(tmp_path), SOCIOSE_WEB_THREADS="0")
+    assert result.returncode == 2
+    assert "SOCIOSE_WEB_THREADS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_port_flag_is_validated_like_its_variable(tmp_path):
+    result = run_cli("serve", "--port", "99999", SOCIOSE_HOME=str(tmp_path))
+    assert result.returncode == 2 and "SOCIOSE_PORT" in result.stderr
+
+
+def test_config_show_lists_every_option_with_its_source(tmp_path):
+    result = run_cli("config", "show", SOCIOSE_HOME=str(tmp_path), SOCIOSE_SITE_NAME="Daily Test",
+                     DATABASE_URL="postgres://u:hunter2@127.0.0.1:5432/x")
+    assert result.returncode == 0, result.stderr
+    for option in options.OPTIONS:
+        assert f"{option.name} = " in result.stdout and option.env in result.stdout
+    assert "site_name = Daily Test    [SOCIOSE_SITE_NAME]" in result.stdout
+    assert "hunter2" not in result.stdout
