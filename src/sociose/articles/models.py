@@ -31,7 +31,6 @@ class Article(models.Model):
     image_credit = models.CharField(max_length=500, blank=True)
     license = models.CharField(max_length=200, blank=True, help_text="Licence of the text where the source states one.")
     content_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the normalised text.")
-    minhash = models.BinaryField(blank=True, editable=False, help_text="MinHash signature of the text's shingles.")
     reprint_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reprints",
         help_text="The first copy seen of a near-identical text (a wire story republished).",
