@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sociose.articles import dedupe
@@ -92,10 +91,13 @@ def do_store_article(draft: ArticleDraft, *, via: str, feed: Feed | None = None)
 
 def find_original(article: Article, sig) -> Article | None:
     """The first stored copy of a near-identical text, or None when the article is the first of its kind."""
-    lookup = Q()
-    for band, digest in enumerate(dedupe.band_digests(sig)):
-        lookup |= Q(band=band, digest=digest)
-    candidate_ids = set(TextBand.objects.filter(lookup).exclude(article=article).values_list("article_id", flat=True))
+    wanted = set(enumerate(dedupe.band_digests(sig)))
+    candidate_ids = {
+        article_id
+        for article_id, band, digest in TextBand.objects.filter(digest__in=[d for _, d in wanted])
+        .exclude(article=article).values_list("article_id", "band", "digest")
+        if (band, digest) in wanted
+    }
     if not candidate_ids:
         return None
     grams = dedupe.shingles(article.text)

@@ -51,5 +51,5 @@ class TextBand(models.Model):
     digest = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "digest"], name="textband_lookup")]
+        indexes = [models.Index(fields=["digest"], name="textband_digest")]
         constraints = [models.UniqueConstraint(fields=["article", "band"], name="textband_one_per_band")]

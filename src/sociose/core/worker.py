@@ -13,7 +13,8 @@ def uses_redis() -> bool:
 def run_worker(*, batch: bool = False, verbosity: int = 1) -> None:
     """Run tasks until stopped or, with batch=True, until the queue is empty (what `import` and `ingest` do)."""
     if uses_redis():
-        call_command("rqworker", "default", burst=batch, verbosity=verbosity)
+        # django-tasks-rq needs its own Job class in the worker to run Django tasks
+        call_command("rqworker", "default", burst=batch, job_class="django_tasks_rq.Job", verbosity=verbosity)
     else:
         call_command("db_worker", queue_name="*", batch=batch, interval=0.5, reload=False,
                      startup_delay=not batch, verbosity=verbosity)

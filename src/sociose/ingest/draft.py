@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 
@@ -33,3 +33,14 @@ class ArticleDraft:
     def complete(self) -> bool:
         """True when the draft has enough text to be stored without fetching its page."""
         return bool(self.title and len(self.text) >= 200)
+
+    def to_json(self) -> dict:
+        """A JSON-safe dict, for passing a draft to a task."""
+        data = asdict(self)
+        data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ArticleDraft:
+        published = data.get("published_at")
+        return cls(**{**data, "published_at": datetime.fromisoformat(published) if published else None})

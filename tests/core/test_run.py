@@ -1,0 +1,77 @@
+"""`sociose run` as a user starts it: a fresh data directory, the demo corpus loaded, the site served, Ctrl-C."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server on 127.0.0.1
+        return response.read().decode()
+
+
+def child_pids(parent: int) -> list[int]:
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(parent):
+            pids.append(int(status.parent.name))
+    return pids
+
+
+@pytest.fixture
+def running_site(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded default: SQLite
+    env.update(SOCIOSE_HOME=str(tmp_path), SOCIOSE_SUBSCRIBE_DEFAULT_FEEDS="false", SOCIOSE_WORKER_PROCESSES="1")
+    process = subprocess.Popen([sys.executable, "-m", "sociose.cli", "run", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            get(f"http://127.0.0.1:{port}/")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"sociose run did not come up:\n{process.stdout.read()}")
+            time.sleep(0.3)
+    yield process, f"http://127.0.0.1:{port}", tmp_path
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_run_serves_the_demo_corpus_and_stops_cleanly_on_ctrl_c(running_site):
+    process, base, home = running_site
+    front = get(base + "/")
+    assert "Latest articles" in front and "/articles/" in front
+    about = get(base + "/about/")
+    assert "CC BY 2.5" in about and "Wikinews" in about
+    assert (home / "sociose.sqlite3").exists()
+    children = child_pids(process.pid)
+    assert len(children) == 3  # web server, scheduler, one worker
+
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "Imported 220 Wikinews demo articles" in output
+    with pytest.raises(OSError):
+        get(base + "/")
+    assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")], "child processes outlived run"
