@@ -1,15 +1,19 @@
-"""Page pipeline benchmark: the 181 pages of article-extraction-benchmark through the full page pipeline (HTTP fetch
-from a local server -> robots -> extract -> store in SQLite -> hand-over task queued), against bare
-`trafilatura.extract` on the same pages. Prints pages per second, peak memory and 4-gram shingle P/R/F1.
+"""Page pipeline benchmark: the 181 pages of article-extraction-benchmark through the full page pipeline, against
+bare `trafilatura.extract` on the same pages. Prints pages per second, peak memory and 4-gram shingle P/R/F1.
 
-    python -m bench.ingest_pages            # both modes, alternating, in fresh processes; prints the table
-    python -m bench.ingest_pages --mode bare|pipeline   # one measurement, one JSON line (used by the above)
+- page pipeline (HTTP): fetched from a local server in another process -> robots -> extract -> store in SQLite
+  (dedupe, reprint bands) -> hand-over task queued -> fetch log
+- file pipeline (WARC): the same pages in a WARC archive -> read -> extract -> store -> hand-over
+
+    python -m bench.ingest_pages            # every mode, alternating, in fresh processes; prints the table
+    python -m bench.ingest_pages --mode bare|pipeline|warc   # one measurement, one JSON line
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
 import statistics
@@ -47,7 +51,7 @@ def measure_bare(pages, truth) -> dict:
     return {"pages": len(pages), "seconds": seconds, **quality(texts, truth)}
 
 
-def measure_pipeline(pages, truth) -> dict:
+def setup_django() -> str:
     home = tempfile.mkdtemp(prefix="sociose-bench-")
     os.environ.update(SOCIOSE_HOME=home, SOCIOSE_FETCH_ALLOW_HOSTS="127.0.0.1", SOCIOSE_FETCH_HOST_INTERVAL="0",
                       DJANGO_SETTINGS_MODULE="sociose.settings", SOCIOSE_LOG_LEVEL="ERROR")
@@ -57,10 +61,43 @@ def measure_pipeline(pages, truth) -> dict:
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
+    return home
+
+
+def stored_texts() -> dict[str, str]:
     from sociose.articles.models import Article
+
+    return {a.url.rsplit("/", 1)[-1].removesuffix(".html"): a.text for a in Article.objects.all()}
+
+
+def measure_warc(pages, truth) -> dict:
+    """The file path: the pages in a WARC archive through `import_path` (read -> extract -> store)."""
+    home = setup_django()
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from sociose.ingest.pipelines import import_path
+
+    archive = Path(home) / "pages.warc.gz"
+    with open(archive, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for key, html in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://pages.example/{key}.html", "response",
+                                                          payload=io.BytesIO(html), http_headers=headers))
+    started = time.perf_counter()
+    import_path(archive)
+    seconds = time.perf_counter() - started
+    stored = stored_texts()
+    return {"pages": len(pages), "stored": len(stored), "seconds": seconds, **quality(stored, truth)}
+
+
+def measure_pipeline(pages, truth) -> dict:
+    """The page path: each page fetched over HTTP from a local server, then extracted and stored."""
+    home = setup_django()
     from sociose.ingest.pipelines import ingest_page
 
-    call_command("migrate", verbosity=0)
     # The pages are served by a separate process, as a publisher's server would be: the pipeline's one core is
     # not shared with the server.
     site = Path(home) / "site"
@@ -79,7 +116,7 @@ def measure_pipeline(pages, truth) -> dict:
     finally:
         server.terminate()
         server.wait()
-    stored = {a.url.rsplit("/", 1)[-1].removesuffix(".html"): a.text for a in Article.objects.all()}
+    stored = stored_texts()
     return {"pages": len(pages), "stored": len(stored), "seconds": seconds, **quality(stored, truth)}
 
 
@@ -103,7 +140,7 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 def one(mode: str) -> None:
     sys.setrecursionlimit(10_000)
     pages, truth = load_pages()
-    result = measure_bare(pages, truth) if mode == "bare" else measure_pipeline(pages, truth)
+    result = {"bare": measure_bare, "pipeline": measure_pipeline, "warc": measure_warc}[mode](pages, truth)
     result["rate"] = result["pages"] / result["seconds"]
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
@@ -113,7 +150,7 @@ def main(rounds: int = 2) -> None:
     if not PAGES.exists():
         print(f"skipped: {PAGES} not found")
         return
-    results = {"bare": [], "pipeline": []}
+    results = {"bare": [], "pipeline": [], "warc": []}
     for _ in range(rounds):  # alternate, so both modes see the same machine load
         for mode in results:
             results[mode].append(run_isolated("bench.ingest_pages", "--mode", mode))
@@ -121,16 +158,18 @@ def main(rounds: int = 2) -> None:
     print("Page pipeline vs bare trafilatura.extract on article-extraction-benchmark "
           f"({best['bare']['pages']} pages, one core, best of {rounds} alternating runs)")
     print(f"{'':26}{'pages/s':>9}{'peak MB':>9}{'P':>8}{'R':>8}{'F1':>8}")
-    for mode, label in (("bare", "bare trafilatura.extract"), ("pipeline", "Sociose page pipeline")):
+    for mode, label in (("bare", "bare trafilatura.extract"), ("pipeline", "page pipeline (HTTP)"),
+                        ("warc", "file pipeline (WARC)")):
         r = best[mode]
         print(f"{label:26}{r['rate']:9.1f}{r['peak_rss_mb']:9.0f}{r['p']:8.3f}{r['r']:8.3f}{r['f1']:8.3f}")
-    ratio = best["pipeline"]["rate"] / best["bare"]["rate"]
-    print(f"pipeline rate / bare rate = {ratio:.2f} (target >= 0.80); stored {best['pipeline']['stored']} "
-          f"of {best['pipeline']['pages']} pages")
+    for mode in ("pipeline", "warc"):
+        ratio = best[mode]["rate"] / best["bare"]["rate"]
+        print(f"{mode} rate / bare rate = {ratio:.2f} (target >= 0.80); stored {best[mode]['stored']} "
+              f"of {best[mode]['pages']} pages")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=["bare", "pipeline"])
+    parser.add_argument("--mode", choices=["bare", "pipeline", "warc"])
     args = parser.parse_args()
     one(args.mode) if args.mode else main()

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -48,3 +49,9 @@ def test_config_show_lists_every_option_with_its_source(tmp_path):
         assert f"{option.name} = " in result.stdout and option.env in result.stdout
     assert "site_name = Daily Test    [SOCIOSE_SITE_NAME]" in result.stdout
     assert "hunter2" not in result.stdout
+
+
+def test_docs_configure_lists_every_option():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "configure.md").read_text()
+    for option in options.OPTIONS:
+        assert f"| {option.name} | `{option.env}` |" in text, f"{option.name} missing: regenerate docs/configure.md"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sociose.articles import dedupe
@@ -76,10 +76,12 @@ def do_store_article(draft: ArticleDraft, *, via: str, feed: Feed | None = None)
                 article.reprint_of = find_original(article, sig)
                 if article.reprint_of:
                     article.save(update_fields=["reprint_of"])
-                TextBand.objects.bulk_create(
-                    TextBand(article=article, band=band, digest=digest)
-                    for band, digest in enumerate(dedupe.band_digests(sig))
-                )
+                # Forty rows per article on the ingest hot path: one executemany instead of forty model objects.
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {TextBand._meta.db_table} (article_id, band, digest) VALUES (%s, %s, %s)",
+                        [(article.id, band, digest) for band, digest in enumerate(dedupe.band_digests(sig))],
+                    )
     except IntegrityError:
         # Another worker stored the same canonical URL between our check and our insert.
         existing = Article.objects.filter(canonical_url=canonical).first()

@@ -129,7 +129,7 @@ def ingest_page(url: str, *, feed: Feed | None = None, hint: ArticleDraft | None
     try:
         response = fetch(url, accept=PAGE_ACCEPT)
         status, size = response.status_code, len(response.content)
-        page = extract_page(response.content, response.url)
+        page = extract_page(response.content, response.url, charset=response.charset)
         draft = merge_drafts(page, hint)
     except (FetchError, IngestError) as error:
         report.errors.append(f"{url}: {error}")
