@@ -1,0 +1,242 @@
+"""Writes to stories: assigning an article, merging and splitting stories, reclustering, refreshing scores.
+
+Assignment runs under one clustering lock (a PostgreSQL advisory lock; on SQLite the write lock every
+transaction takes), so two workers that assign articles of one event at the same moment cannot both start a story
+for it. Clustering is cheap next to fetching and extracting, so serialising it costs little.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Max
+from django.utils import timezone
+
+from sociose.articles.models import Article
+from sociose.articles.wire import wire_agency
+from sociose.stories import ranking
+from sociose.stories.clustering import Clusterer, StorySummary, _unit, featurize
+from sociose.stories.entities import extract_entities
+from sociose.stories.index import DbStoryIndex, DbTermStats
+from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
+
+log = logging.getLogger(__name__)
+
+_LOCK_ID = 0x5C1_0_5E  # any constant shared by every worker
+
+
+def _lock_clustering() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+
+
+def article_time(article: Article):
+    return article.published_at or article.fetched_at
+
+
+def origin_of(article: Article) -> str:
+    """Where an article's words come from: the first copy of a republished text, a wire agency, or itself."""
+    if article.reprint_of_id:
+        return f"article:{article.reprint_of_id}"
+    agency = wire_agency(article.authors or [], article.text)
+    return f"wire:{agency}" if agency else f"article:{article.id}"
+
+
+def _clusterer() -> Clusterer:
+    return Clusterer(DbStoryIndex(), DbTermStats(), new_story_id=_new_story_id)
+
+
+def _new_story_id() -> int:
+    now = timezone.now()
+    return Story.objects.create(first_seen=now, last_seen=now).id
+
+
+def _features(article: Article, *, save_entities: bool):
+    entities = extract_entities(article.title, article.text, article.language or "en")
+    if save_entities:
+        ArticleEntity.objects.bulk_create(
+            ArticleEntity(article=article, name=e.name[:200], kind=e.kind, mentions=e.count) for e in entities)
+    return featurize(article.title, article.text, article_time(article), article.outlet.domain, entities)
+
+
+def assign_story(article: Article) -> Membership:
+    """Put an article in its story (a new one if no story matches); idempotent."""
+    with transaction.atomic():
+        _lock_clustering()
+        existing = Membership.objects.filter(article=article).select_related("story").first()
+        if existing:
+            return existing
+        clusterer = _clusterer()
+        assignment = clusterer.assign(_features(article, save_entities=True))
+        story = Story.objects.get(id=assignment.story_id)
+        membership = _join(story, article, assignment.score, created=assignment.created)
+        for kept, absorbed in clusterer.merge_candidates(story.id, StorySummary.from_dict(story.summary)):
+            do_merge_stories(Story.objects.get(id=kept), Story.objects.get(id=absorbed), automatic=True,
+                             reason="The engine found the two stories' coverage to be about one event.")
+            membership.refresh_from_db()
+        return membership
+
+
+def _join(story: Story, article: Article, score: float, *, created: bool) -> Membership:
+    """Add the membership and update the story's counts incrementally (constant cost whatever the story's size)."""
+    origin = origin_of(article)
+    when = article_time(article)
+    seen_origin = Membership.objects.filter(story=story, origin=origin).exists()
+    seen_outlet = Membership.objects.filter(story=story, outlet_id=article.outlet_id).exists()
+    membership = Membership.objects.create(article=article, story=story, outlet_id=article.outlet_id,
+                                           published_at=when, origin=origin, is_reprint=seen_origin, score=score)
+    story.independent_count += not seen_origin
+    story.reprint_count += seen_origin
+    story.outlet_count += not seen_outlet
+    first = Membership.objects.filter(story=story).order_by("published_at", "article_id").first()
+    story.first_outlet_id = first.outlet_id
+    if created:
+        story.title = article.title
+    story.updated_at = timezone.now()
+    _rescore(story)
+    story.save()
+    return membership
+
+
+def _rescore(story: Story, now=None) -> None:
+    story.score_inputs = ranking.score_inputs(independent=story.independent_count, reprints=story.reprint_count,
+                                              outlets=story.outlet_count, last_seen=story.last_seen,
+                                              pinned=story.pinned, now=now)
+    story.score = story.score_inputs["score"]
+
+
+def recount(story: Story) -> None:
+    """Recompute a story's counts, first outlet and reprint flags from its memberships (after a merge or split)."""
+    members = list(Membership.objects.filter(story=story).order_by("published_at", "article_id"))
+    seen: set[str] = set()
+    for member in members:
+        is_reprint = member.origin in seen
+        seen.add(member.origin)
+        if member.is_reprint != is_reprint:
+            member.is_reprint = is_reprint
+            member.save(update_fields=["is_reprint"])
+    story.article_count = len(members)
+    story.independent_count = len(seen)
+    story.reprint_count = len(members) - len(seen)
+    story.outlet_count = len({m.outlet_id for m in members})
+    story.first_outlet_id = members[0].outlet_id if members else None
+    if members:
+        story.first_seen, story.last_seen = members[0].published_at, max(m.published_at for m in members)
+        first = next(m for m in members if not m.is_reprint)
+        story.title = Article.objects.filter(id=first.article_id).values_list("title", flat=True).first() or ""
+    story.updated_at = timezone.now()
+    _rescore(story)
+    story.save()
+
+
+def _rebuild_summary(story: Story, clusterer: Clusterer) -> None:
+    """Recompute a story's summary from its articles (editor actions only: its cost is the story's size)."""
+    summary = StorySummary()
+    articles = Article.objects.filter(membership__story=story).select_related("outlet").order_by("published_at", "id")
+    stats = clusterer.stats
+    for article in articles:
+        features = _features(article, save_entities=False)
+        summary = clusterer.absorb(summary, _vector(features, stats), features)
+    clusterer.index.update(story.id, summary)
+
+
+def _vector(features, stats: DbTermStats) -> dict[str, float]:
+    stats.load(features.terms)
+    return _unit({term: weight * stats.idf(term) for term, weight in features.terms.items()})
+
+
+def do_merge_stories(kept: Story, absorbed: Story, *, actor=None, automatic: bool = False, reason: str) -> Story:
+    """Move every article of `absorbed` into `kept`, record the merge, and leave `absorbed` pointing to `kept`."""
+    if kept.id == absorbed.id:
+        raise ValueError("a story cannot be merged into itself")
+    with transaction.atomic():
+        _lock_clustering()
+        moved = list(Membership.objects.filter(story=absorbed).values_list("article_id", flat=True))
+        Membership.objects.filter(story=absorbed).update(story=kept)
+        StoryKey.objects.filter(story=absorbed).delete()
+        absorbed.merged_into = kept
+        absorbed.article_count = absorbed.independent_count = absorbed.reprint_count = absorbed.outlet_count = 0
+        absorbed.summary, absorbed.score, absorbed.score_inputs = {}, 0, {}
+        absorbed.save()
+        Story.objects.filter(merged_into=absorbed).update(merged_into=kept)
+        _rebuild_summary(kept, _clusterer())
+        kept.refresh_from_db()
+        recount(kept)
+        StoryEvent.objects.create(kind=StoryEvent.Kind.MERGE, story=kept, other=absorbed, articles=moved,
+                                  actor=actor, automatic=automatic, reason=reason)
+    return kept
+
+
+def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reason: str) -> Story:
+    """Move the given articles of a story into a new story, and record the split."""
+    article_ids = sorted(set(article_ids))
+    with transaction.atomic():
+        _lock_clustering()
+        members = Membership.objects.filter(story=story, article_id__in=article_ids)
+        if len(members) != len(article_ids):
+            raise ValueError("every article to split off must belong to the story")
+        if len(article_ids) == Membership.objects.filter(story=story).count():
+            raise ValueError("a split must leave at least one article in the story")
+        new = Story.objects.create(first_seen=story.first_seen, last_seen=story.last_seen)
+        members.update(story=new)
+        clusterer = _clusterer()
+        for each in (story, new):
+            _rebuild_summary(each, clusterer)
+            each.refresh_from_db()
+            recount(each)
+        StoryEvent.objects.create(kind=StoryEvent.Kind.SPLIT, story=story, other=new, articles=article_ids,
+                                  actor=actor, reason=reason)
+    return new
+
+
+def recluster() -> int:
+    """Forget every story and cluster the whole archive again, in publication order. Returns the story count."""
+    with transaction.atomic():
+        _lock_clustering()
+        StoryEvent.objects.all().delete()
+        Membership.objects.all().delete()
+        StoryKey.objects.all().delete()
+        Story.objects.all().delete()
+        TermStat.objects.all().delete()
+        ArticleEntity.objects.all().delete()
+    articles = Article.objects.select_related("outlet").order_by(F("published_at").asc(nulls_last=True),
+                                                                 "fetched_at", "id")
+    for article in articles.iterator(chunk_size=500):
+        assign_story(article)
+    return Story.objects.filter(merged_into=None, article_count__gt=0).count()
+
+
+def export_assignments() -> dict[str, int]:
+    """Every stored article's URL and the id of its story."""
+    return dict(Membership.objects.order_by("article_id").values_list("article__url", "story_id"))
+
+
+def refresh_scores(window: timedelta = timedelta(days=3)) -> int:
+    """Recompute the scores of recently active stories (time decay changes their order as hours pass)."""
+    now = timezone.now()
+    stories = list(Story.objects.filter(merged_into=None, last_seen__gte=now - window))
+    for story in stories:
+        _rescore(story, now=now)
+    Story.objects.bulk_update(stories, ["score", "score_inputs"])
+    return len(stories)
+
+
+def top_stories(limit: int = 20):
+    """Pinned stories first, then by score."""
+    return (Story.objects.filter(merged_into=None, article_count__gt=0)
+            .order_by("-pinned", "-score", "-last_seen", "id")[:limit])
+
+
+def related_stories(story: Story, limit: int = 6) -> list[Story]:
+    """Stories that share the most index keys (top terms and entities) with this one; never the story itself."""
+    keys = StoryKey.objects.filter(story=story).values("key")
+    ranked = (StoryKey.objects.filter(key__in=keys).exclude(story=story)
+              .values("story").annotate(shared=Count("id"), recent=Max("last_seen"))
+              .filter(shared__gte=2).order_by("-shared", "-recent", "story")[:limit])
+    ids = [row["story"] for row in ranked]
+    found = Story.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found and found[i].merged_into_id is None]
