@@ -1,0 +1,448 @@
+"""Online story clustering: each arriving article joins the best-matching recent story or starts a new one.
+
+Pure Python, no Django: the engine's state sits behind two small interfaces that the database layer backs with
+tables, and in-memory versions for tests and benchmarks:
+
+- `TermStats` - document frequencies for IDF (`MemoryTermStats`); an article's own terms are counted before it is
+  scored, so a stream gives the same figures whoever replays it.
+- `StoryIndex` - an inverted index from keys (a story's top terms and entities) to stories, filtered by the story's
+  last_seen (`MemoryStoryIndex`). Candidates always come from it: the per-article cost does not grow with the archive.
+
+A story is kept as a `StorySummary` (a JSON-able dict via `to_dict`/`from_dict`): its centroid truncated to its top
+terms, its entity counts, first/last seen, size and outlets. `Clusterer.assign` scores the article against each
+candidate by a blend of term cosine and entity support, then subtracts a time penalty that grows with the gap to the
+story's last article (is the story still running?) and, more slowly, with its age (next year's ceremony, a second
+earthquake weeks later: a new event on the same topic). See `Config` for the figures and why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Protocol
+
+from sociose.stories.entities import Entity, stop_words
+
+StoryId = Hashable
+
+# --- text to terms -------------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light suffix stripper (plural, -ed, -ing, final e): "launches", "launched", "launching" -> "launch"."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4 and word[-4] not in "ae":
+        word = word[:-3] + "y"
+    elif word.endswith("es") and (word[-3] in "sxz" or word.endswith(("ches", "shes"))):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text in order: lower-cased, possessives and stop words dropped, lightly stemmed."""
+    stop = stop_words()
+    out = []
+    for word in _WORD.findall(text.lower()):
+        word = word.replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) < 2 or word in stop:
+            continue
+        out.append(stem(word))
+    return out
+
+
+# --- features and summaries ----------------------------------------------------------------------------------------
+
+ENTITY_KIND_WEIGHT = {"person": 1.0, "org": 1.0, "other": 0.8, "place": 0.5}
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What clustering knows of an article: term weights (before IDF), entity weights, time and outlet."""
+
+    terms: dict[str, float]
+    entities: dict[str, float]  # entity key ("person:trump", "place:china") -> weight (kind x mentions)
+    published_at: datetime | None
+    outlet: str
+    title_terms: frozenset[str] = frozenset()
+
+
+def featurize(title: str, text: str, published_at: datetime | None, outlet: str,
+              entities: Iterable[Entity], *, lead_words: int = 300, title_weight: float = 3.0) -> ArticleFeatures:
+    """Features of an article: the title counts `title_weight` times, and only the body's first `lead_words` words
+    (the lead carries the event; the tail of a page is background, boilerplate and links) count, the second half of
+    them at half weight."""
+    counts: dict[str, float] = {}
+    title_terms = terms(title or "")
+    for term in title_terms:
+        counts[term] = counts.get(term, 0.0) + title_weight
+    body = (text or "").split(maxsplit=lead_words)[:lead_words]
+    half = lead_words // 2
+    for position, word in enumerate(body):
+        weight = 1.0 if position < half else 0.5
+        for term in terms(word):
+            counts[term] = counts.get(term, 0.0) + weight
+    weights = {term: 1.0 + math.log(count) if count >= 1 else count for term, count in counts.items()}
+    entity_weights: dict[str, float] = {}
+    for entity in entities:
+        key = entity.key
+        weight = ENTITY_KIND_WEIGHT.get(entity.kind, 0.8) * (1.0 + math.log(entity.count))
+        entity_weights[key] = entity_weights.get(key, 0.0) + weight
+    return ArticleFeatures(weights, entity_weights, published_at, outlet or "", frozenset(title_terms))
+
+
+@dataclass
+class StorySummary:
+    """The state of one story that clustering needs: a truncated centroid, entity counts, times, size, outlets."""
+
+    centroid: dict[str, float] = field(default_factory=dict)  # sum of members' unit TF-IDF vectors, top terms only
+    entities: dict[str, float] = field(default_factory=dict)  # entity key -> number of member articles naming it
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    size: int = 0
+    outlets: dict[str, int] = field(default_factory=dict)
+    heat: float = 0.0  # articles, exponentially decayed by age, as of last_seen (see Config.heat_hours)
+
+    def to_dict(self) -> dict:
+        """JSON-able form (times as ISO 8601 strings), for a database row."""
+        return {"centroid": dict(self.centroid), "entities": dict(self.entities),
+                "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+                "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+                "size": self.size, "outlets": dict(self.outlets), "heat": self.heat}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> StorySummary:
+        def when(value):
+            return datetime.fromisoformat(value) if value else None
+
+        return cls(dict(data["centroid"]), dict(data["entities"]), when(data["first_seen"]), when(data["last_seen"]),
+                   int(data["size"]), dict(data["outlets"]), float(data.get("heat", 0.0)))
+
+    def keys(self, terms_per_story: int, entities_per_story: int) -> set[str]:
+        """Index keys: the heaviest centroid terms and the most frequent entities (ties broken by name)."""
+        top_terms = sorted(self.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:terms_per_story]
+        top_entities = sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:entities_per_story]
+        return {"t:" + t for t, _ in top_terms} | {"e:" + e for e, _ in top_entities}
+
+
+# --- state interfaces ----------------------------------------------------------------------------------------------
+
+
+class TermStats(Protocol):
+    """Document frequencies of terms and entity keys, for IDF."""
+
+    def add_document(self, keys: Iterable[str]) -> None: ...
+
+    def idf(self, key: str) -> float: ...
+
+
+class MemoryTermStats:
+    """Document frequencies in a dict, updated as articles arrive."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.df: dict[str, int] = {}
+
+    def add_document(self, keys: Iterable[str]) -> None:
+        self.documents += 1
+        df = self.df
+        for key in keys:
+            df[key] = df.get(key, 0) + 1
+
+    def idf(self, key: str) -> float:
+        """Smoothed IDF, log((N + 1) / (df + 1)) + 1: never below 1, so a term in every article still counts."""
+        return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+
+class StoryIndex(Protocol):
+    """Stories by key (top terms "t:..." and entities "e:..."), restricted to recently active stories."""
+
+    def candidates(self, keys: Mapping[str, float], when: datetime | None,
+                   window: timedelta) -> list[tuple[StoryId, StorySummary]]: ...
+
+    def add(self, story_id: StoryId, summary: StorySummary) -> None: ...
+
+    def update(self, story_id: StoryId, summary: StorySummary) -> None: ...
+
+    def remove(self, story_id: StoryId) -> None: ...
+
+
+class MemoryStoryIndex:
+    """Inverted index in dicts. Each key's posting list keeps its `per_key` most recently active stories, so a common
+    key never costs more than that, however large the archive; `candidates` returns at most `limit` stories, those
+    sharing the most keys with the article (ties: the most recent, then the lowest id)."""
+
+    def __init__(self, *, terms_per_story: int = 24, entities_per_story: int = 12, per_key: int = 64,
+                 limit: int = 24) -> None:
+        self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
+        self.per_key, self.limit = per_key, limit
+        self.postings: dict[str, dict[StoryId, datetime | None]] = {}
+        self.summaries: dict[StoryId, StorySummary] = {}
+        self.story_keys: dict[StoryId, set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def get(self, story_id: StoryId) -> StorySummary:
+        return self.summaries[story_id]
+
+    def candidates(self, keys: Mapping[str, float], when: datetime | None,
+                   window: timedelta) -> list[tuple[StoryId, StorySummary]]:
+        since = when - window if when is not None else None
+        shared: dict[StoryId, float] = {}
+        for key, weight in keys.items():
+            for story_id, last_seen in self.postings.get(key, {}).items():
+                if since is None or last_seen is None or last_seen >= since:
+                    shared[story_id] = shared.get(story_id, 0.0) + weight
+        ranked = sorted(shared.items(),
+                        key=lambda item: (-item[1], -_stamp(self.summaries[item[0]].last_seen), _order(item[0])))
+        return [(story_id, self.summaries[story_id]) for story_id, _ in ranked[: self.limit]]
+
+    def add(self, story_id: StoryId, summary: StorySummary) -> None:
+        self.story_keys[story_id] = set()
+        self.update(story_id, summary)
+
+    def update(self, story_id: StoryId, summary: StorySummary) -> None:
+        self.summaries[story_id] = summary
+        new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
+        old_keys = self.story_keys.get(story_id, set())
+        for key in old_keys - new_keys:
+            self.postings.get(key, {}).pop(story_id, None)
+        for key in new_keys:
+            posting = self.postings.setdefault(key, {})
+            posting[story_id] = summary.last_seen
+            if len(posting) > self.per_key * 5 // 4:
+                keep = sorted(posting.items(), key=lambda item: (-_stamp(item[1]), _order(item[0])))[: self.per_key]
+                self.postings[key] = dict(keep)
+        self.story_keys[story_id] = new_keys
+
+    def remove(self, story_id: StoryId) -> None:
+        for key in self.story_keys.pop(story_id, set()):
+            self.postings.get(key, {}).pop(story_id, None)
+        self.summaries.pop(story_id, None)
+
+
+def _stamp(when: datetime | None) -> float:
+    return when.timestamp() if when is not None else 0.0
+
+
+def _order(story_id: StoryId):
+    return (0, story_id) if isinstance(story_id, int) else (1, str(story_id))
+
+
+# --- scoring -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    """The engine's figures. One configuration for every source and language; see docs/develop/clustering."""
+
+    threshold: float = 0.30  # a story is joined when its score reaches this
+    entity_share: float = 0.35  # score = (1 - share) * term cosine + share * entity support
+    window: timedelta = timedelta(days=120)  # candidates: stories active within this of the article
+    # Time penalty: the gap to the story's last article says whether it is still running (follow-ups arrive within
+    # days); its age says whether this could be a new event on an old topic. Both grow logarithmically, so a very close
+    # match still joins an old story (a retrospective, a late reprint) while a loose one does not.
+    last_gap_scale: float = 0.05  # penalty per e-fold of (1 + gap / last_gap_days)
+    last_gap_days: float = 2.0
+    age_scale: float = 0.03
+    age_days: float = 14.0
+    pace_min_days: float = 0.0
+    heat_hours: float = 6.0
+    heat_scale: float = 0.0
+    heat_ref: float = 5.0
+    min_cosine: float = 0.0
+    entity_mode: str = "cos"
+    entity_vector: float = 0.0
+    centroid_terms: int = 100  # K, the terms a story's centroid keeps
+    story_entities: int = 50  # entity keys a story summary keeps
+    query_terms: int = 20  # article terms used to look up candidates
+    merge_threshold: float = 0.60  # centroid cosine above which two stories are the same event
+
+
+@dataclass(frozen=True)
+class Assignment:
+    story_id: StoryId
+    created: bool
+    score: float
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items()} if norm else {}
+
+
+def _cosine(unit_vector: dict[str, float], other: dict[str, float]) -> float:
+    norm = math.sqrt(sum(v * v for v in other.values()))
+    if not norm:
+        return 0.0
+    if len(other) < len(unit_vector):
+        return sum(v * unit_vector.get(k, 0.0) for k, v in other.items()) / norm
+    return sum(v * other.get(k, 0.0) for k, v in unit_vector.items()) / norm
+
+
+def _heat(story: StorySummary, when: datetime | None, hours: float) -> float:
+    if when is None or story.last_seen is None or when <= story.last_seen:
+        return story.heat
+    return story.heat * math.exp(-(when - story.last_seen).total_seconds() / 3600.0 / hours)
+
+
+def _days(delta: timedelta) -> float:
+    return max(0.0, delta.total_seconds() / 86400.0)
+
+
+class Clusterer:
+    """Assigns articles to stories one at a time, deterministically, through a StoryIndex and TermStats."""
+
+    def __init__(self, index: StoryIndex | None = None, stats: TermStats | None = None, *,
+                 config: Config | None = None, new_story_id: Callable[[], StoryId] | None = None) -> None:
+        self.index = index if index is not None else MemoryStoryIndex()
+        self.stats = stats if stats is not None else MemoryTermStats()
+        self.config = config or Config()
+        self.new_story_id = new_story_id or itertools.count(1).__next__
+
+    # The parts of `assign`, public so that a database-backed caller can run them inside its own transaction.
+
+    def weigh(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
+        """Count the article in the term stats, then return its unit TF-IDF vector and IDF-weighted entities."""
+        self.stats.add_document(itertools.chain(features.terms, ("e:" + key for key in features.entities)))
+        idf = self.stats.idf
+        raw = {term: weight * idf(term) for term, weight in features.terms.items()}
+        entities = {key: weight * idf("e:" + key) for key, weight in features.entities.items()}
+        if self.config.entity_vector:
+            for key, weight in entities.items():
+                raw["@" + key] = weight * self.config.entity_vector
+        return _unit(raw), entities
+
+    def query_keys(self, vector: dict[str, float], entities: dict[str, float]) -> dict[str, float]:
+        """Index keys to look candidates up by, weighted: the article's heaviest terms and its main entities."""
+        top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]
+        keys = {"t:" + term: weight for term, weight in top}
+        total = sum(entities.values()) or 1.0
+        for key, weight in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]:
+            keys["e:" + key] = weight / total
+        return keys
+
+    def score(self, vector: dict[str, float], entities: dict[str, float], when: datetime | None,
+              story: StorySummary) -> float:
+        """Blend of term cosine and entity support, less the time penalty."""
+        config = self.config
+        similarity = _cosine(vector, story.centroid)
+        if config.entity_share and entities and story.size:
+            if config.entity_mode == "cos":
+                idf = self.stats.idf
+                story_vec = {k: c * idf("e:" + k) for k, c in story.entities.items()}
+                support = _cosine(_unit(entities), story_vec)
+            else:
+                total = sum(entities.values())
+                support = sum(w * min(1.0, story.entities.get(k, 0.0) / story.size) for k, w in entities.items()) / total
+            similarity = (1 - config.entity_share) * similarity + config.entity_share * support
+        if similarity < config.min_cosine:
+            return -1.0
+        return similarity - self.time_penalty(when, story) + self.heat_bonus(when, story)
+
+    def heat_bonus(self, when: datetime | None, story: StorySummary) -> float:
+        """A story being covered right now draws its next article (the prior of a Dirichlet-Hawkes process)."""
+        config = self.config
+        if not config.heat_scale or when is None:
+            return 0.0
+        return config.heat_scale * math.log1p(_heat(story, when, config.heat_hours) / config.heat_ref)
+
+    def time_penalty(self, when: datetime | None, story: StorySummary) -> float:
+        if when is None or story.last_seen is None or story.first_seen is None:
+            return 0.0
+        config = self.config
+        since_last = _days(when - story.last_seen) if when >= story.first_seen else _days(story.first_seen - when)
+        age = _days(when - story.first_seen)
+        if story.size >= 2 and config.pace_min_days:
+            span = _days(story.last_seen - story.first_seen)
+            pace = min(config.last_gap_days, max(config.pace_min_days, span / (story.size - 1)))
+        else:
+            pace = config.last_gap_days
+        return (config.last_gap_scale * math.log1p(since_last / pace)
+                + config.age_scale * math.log1p(age / config.age_days))
+
+    def assign(self, features: ArticleFeatures) -> Assignment:
+        """Put the article in the best-scoring candidate story, or start a new story if none reaches the threshold."""
+        vector, entities = self.weigh(features)
+        when = features.published_at
+        best: tuple[float, StoryId, StorySummary] | None = None
+        for story_id, summary in self.index.candidates(self.query_keys(vector, entities), when, self.config.window):
+            value = self.score(vector, entities, when, summary)
+            if best is None or value > best[0] or value == best[0] and _order(story_id) < _order(best[1]):
+                best = (value, story_id, summary)
+        if best is not None and best[0] >= self.config.threshold:
+            score, story_id, summary = best
+            self.index.update(story_id, self.absorb(summary, vector, features))
+            return Assignment(story_id, False, score)
+        story_id = self.new_story_id()
+        self.index.add(story_id, self.absorb(StorySummary(), vector, features))
+        return Assignment(story_id, True, best[0] if best else 0.0)
+
+    def absorb(self, summary: StorySummary, vector: dict[str, float], features: ArticleFeatures) -> StorySummary:
+        """The summary with one more article in it (a new object; the old one is left as it was)."""
+        config = self.config
+        centroid = dict(summary.centroid)
+        for term, weight in vector.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        if len(centroid) > config.centroid_terms:
+            centroid = dict(sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: config.centroid_terms])
+        entities = dict(summary.entities)
+        for key in features.entities:
+            entities[key] = entities.get(key, 0.0) + 1.0
+        if len(entities) > config.story_entities:
+            entities = dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[: config.story_entities])
+        when = features.published_at
+        outlets = dict(summary.outlets)
+        if features.outlet:
+            outlets[features.outlet] = outlets.get(features.outlet, 0) + 1
+        heat = _heat(summary, when, config.heat_hours) + 1.0 if summary.size else 1.0
+        if when is not None and summary.last_seen is not None and when < summary.last_seen:
+            heat = summary.heat + 1.0  # an older article arriving late: the heat is kept as of last_seen
+        return replace(summary, heat=heat, centroid=centroid, entities=entities,
+                       first_seen=min(filter(None, (summary.first_seen, when)), default=None),
+                       last_seen=max(filter(None, (summary.last_seen, when)), default=None),
+                       size=summary.size + 1, outlets=outlets)
+
+    def merge_candidates(self, story_id: StoryId, summary: StorySummary) -> list[tuple[StoryId, StoryId]]:
+        """Pairs (kept, absorbed) of stories that look like one event: `story_id` and any indexed story whose centroid
+        is within `merge_threshold` cosine of its own and whose active period overlaps or nearly touches it. The
+        older (lower-ordered) id is kept. Call it after an update; the caller merges and re-indexes."""
+        vector = _unit(summary.centroid)
+        entity_keys = sorted(summary.keys(0, self.config.story_entities))
+        keys = ["t:" + t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]]
+        pairs = []
+        for other_id, other in self.index.candidates(keys + entity_keys, summary.last_seen, self.config.window):
+            if other_id == story_id:
+                continue
+            if _cosine(vector, other.centroid) - self.time_penalty(summary.first_seen, other) * 0 >= \
+                    self.config.merge_threshold and self._periods_touch(summary, other):
+                pair = (story_id, other_id) if _order(story_id) < _order(other_id) else (other_id, story_id)
+                pairs.append(pair)
+        return sorted(set(pairs), key=lambda p: (_order(p[0]), _order(p[1])))
+
+    def _periods_touch(self, a: StorySummary, b: StorySummary) -> bool:
+        if None in (a.first_seen, a.last_seen, b.first_seen, b.last_seen):
+            return True
+        slack = timedelta(days=self.config.last_gap_days * 2)
+        return a.first_seen <= b.last_seen + slack and b.first_seen <= a.last_seen + slack

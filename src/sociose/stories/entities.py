@@ -1,0 +1,420 @@
+"""Named people, organisations and places in an article, by rules and small bundled gazetteers (no model).
+
+`extract_entities(title, text)` finds runs of capitalised words, splits them where a sentence ends or a function word
+breaks them, and classifies each piece:
+
+- place: the bundled gazetteer (countries, regions, US states, capitals and large cities, with aliases such as
+  "U.S." and demonyms such as "Chinese" -> China), `data/places.txt`;
+- org: an organisation suffix ("... Party", "... University", "... Inc") or prefix ("Bank of ..."), or a well-known
+  name or acronym (UN, NATO, FBI, Google ...);
+- person: a title or honorific before the name ("President", "Mr", "Gov.", "Foreign Minister"), a common given name
+  first (`data/firstnames.txt`), or a later bare surname of a person already named ("Donald Trump" ... "Trump");
+- other: any other capitalised name (events, products, works).
+
+Sentence starts and Title Case Headlines are the classic traps of this method: there, a capitalised word that also
+occurs in lower case in the article ("Officials", "Reveals") is taken for an ordinary word, and a title-case headline
+without a body only yields names the lexicons know. Speed: pure regex and dict look-ups, well under a millisecond for
+a 600-word article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+KINDS = ("person", "org", "place", "other")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A name mentioned in one article: its normalised surface form, kind, and number of mentions."""
+
+    name: str
+    kind: str
+    count: int = 1
+
+    @property
+    def key(self) -> str:
+        """Matching key across articles: people by surname ("Trump" and "Donald Trump" meet), others by name."""
+        if self.kind == "person":
+            return "person:" + self.name.rsplit(" ", 1)[-1].lower()
+        return f"{self.kind}:{self.name.lower()}"
+
+
+# --- lexicons ------------------------------------------------------------------------------------------------------
+
+_ORG_SUFFIXES = frozenset("""
+Inc Incorporated Corp Corporation Ltd Limited LLC LLP plc PLC Co Company Companies Group Holdings Party Ministry
+Department Dept University College Institute Council Agency Bank Banks FC AFC Club Association Federation Union
+Commission Committee Foundation Fund Organization Organisation Society Airlines Airways Motors Technologies Technology
+Systems Communications Media Times Post News Journal Press Network Service Services Court Police Army Navy Force Forces
+Parliament Congress Senate Assembly Board Authority Office Bureau Church Hospital School Academy Museum Zoo Studios
+Records Entertainment Pictures Labs Laboratories Industries Energy Pharmaceuticals Pharma Capital Partners Securities
+Exchange Reserve Guard Administration Institution Center Centre Brigade Cabinet Government Daily Herald Tribune
+Telegraph Guardian Gazette Chronicle Magazine Broadcasting Television Radio Records Studio Games Software Electronics
+Motor Automotive Insurance Investments Trust Alliance Coalition Movement Front League Conference Council Tribunal
+Prison Airport Railway Railways Lines Stadium Hotel Resort Casino Festival
+""".split())
+_ORG_PREFIXES = frozenset("""
+Bank University Ministry Department Board House Church Institute College Council Office Bureau Federation Union
+League Court Museum Commission Committee Party Academy Society
+""".split())  # as "<prefix> of ...": "Bank of England", "University of Texas"
+_KNOWN_ORGS = {
+    # name or alias -> canonical name
+    "UN": "United Nations", "United Nations": "United Nations", "U.N.": "United Nations",
+    "EU": "European Union", "European Union": "European Union", "E.U.": "European Union",
+    "NATO": "NATO", "Nato": "NATO", "FBI": "FBI", "CIA": "CIA", "NSA": "NSA", "NASA": "NASA", "Nasa": "NASA",
+    "WHO": "World Health Organization", "World Health Organization": "World Health Organization",
+    "IMF": "IMF", "WTO": "WTO", "OPEC": "OPEC", "Opec": "OPEC", "OECD": "OECD", "ECB": "European Central Bank",
+    "European Central Bank": "European Central Bank", "Fed": "Federal Reserve", "Federal Reserve": "Federal Reserve",
+    "SEC": "SEC", "FTC": "FTC", "FCC": "FCC", "FAA": "FAA", "FDA": "FDA", "EPA": "EPA", "DOJ": "Justice Department",
+    "Justice Department": "Justice Department", "DHS": "DHS", "IRS": "IRS", "NHS": "NHS", "BBC": "BBC", "CNN": "CNN",
+    "NBC": "NBC", "ABC": "ABC", "CBS": "CBS", "NPR": "NPR", "Fox News": "Fox News", "ISIS": "Islamic State",
+    "ISIL": "Islamic State", "Islamic State": "Islamic State", "Daesh": "Islamic State", "Hamas": "Hamas",
+    "Hezbollah": "Hezbollah", "Taliban": "Taliban", "al-Qaeda": "al-Qaeda", "Al Qaeda": "al-Qaeda",
+    "al Qaeda": "al-Qaeda", "Boko Haram": "Boko Haram", "Google": "Google", "Alphabet": "Alphabet", "Apple": "Apple",
+    "Microsoft": "Microsoft", "Amazon": "Amazon", "Facebook": "Facebook", "Meta": "Meta", "Twitter": "Twitter",
+    "Tesla": "Tesla", "SpaceX": "SpaceX", "Samsung": "Samsung", "Uber": "Uber", "IBM": "IBM", "Intel": "Intel",
+    "Qualcomm": "Qualcomm", "Broadcom": "Broadcom", "Netflix": "Netflix", "Disney": "Disney", "Sony": "Sony",
+    "Nintendo": "Nintendo", "Huawei": "Huawei", "Alibaba": "Alibaba", "Toyota": "Toyota", "Volkswagen": "Volkswagen",
+    "VW": "Volkswagen", "GM": "General Motors", "General Motors": "General Motors", "Ford": "Ford", "Boeing": "Boeing",
+    "Airbus": "Airbus", "Red Cross": "Red Cross", "Interpol": "Interpol", "Kremlin": "Kremlin",
+    "Pentagon": "Pentagon", "White House": "White House", "Downing Street": "Downing Street", "ASEAN": "ASEAN",
+    "G7": "G7", "G20": "G20", "UNICEF": "UNICEF", "UNESCO": "UNESCO", "FIFA": "FIFA", "IOC": "IOC", "UEFA": "UEFA",
+    "NFL": "NFL", "NBA": "NBA", "MLB": "MLB", "NHL": "NHL", "Congress": "Congress", "Senate": "Senate",
+    "Supreme Court": "Supreme Court", "Security Council": "UN Security Council",
+    "UN Security Council": "UN Security Council", "Democrats": "Democratic Party", "Republicans": "Republican Party",
+    "GOP": "Republican Party", "Labour": "Labour Party", "Tories": "Conservative Party", "Microsoft Corp": "Microsoft",
+    "Instagram": "Instagram", "YouTube": "YouTube", "WhatsApp": "WhatsApp", "Snapchat": "Snapchat",
+    "Telegram": "Telegram", "Wikipedia": "Wikipedia", "Reuters": "Reuters", "AP": "Associated Press",
+    "Associated Press": "Associated Press", "AFP": "AFP", "Xinhua": "Xinhua", "Bloomberg": "Bloomberg",
+}
+# A head title makes the rest of its run a person; modifiers may precede a head ("Prime Minister", "Foreign Minister").
+_TITLE_HEADS = frozenset("""
+President Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Gov Governor Sen Senator Rep Representative
+Congressman Congresswoman Minister Chancellor Premier King Queen Prince Princess Duke Duchess Pope Cardinal Bishop
+Archbishop Rev Reverend Judge Justice General Gen Col Colonel Capt Captain Lt Sgt Sergeant Officer Detective Mayor
+Secretary Ambassador Chairman Chairwoman Chair Coach Director Spokesman Spokeswoman Spokesperson Commissioner Sheriff
+Leader Speaker Emperor Sheikh Ayatollah Imam Rabbi CEO Founder Cofounder Co-founder Chief Pres Supt Superintendent
+Lawmaker Senator-elect President-elect Crown Marshal Admiral Major Agent Attorney Dean Counsel Envoy Adviser Advisor
+""".split())
+_TITLE_MODIFIERS = frozenset("""
+Vice Deputy Prime Foreign Defence Defense Finance Interior Home Health Justice Education Trade Energy Former Acting
+Interim Chief Senior Supreme Grand Executive Assistant Associate Labor Labour Environment Transport Economy Culture
+Opposition Party Majority Minority State Special Police Fire Army Navy Air Head Team Manager Attorney Secretary-General
+US UN Crown First Federal Ex Ex-president Premier Independent Presidential Democratic Republican Conservative
+""".split())
+_TITLE_CONNECTORS = frozenset({"of", "for", "the"})  # "Secretary of State", "Minister for Health"
+# A lower-case word just before a name that marks it as a person ("president Trump", "actor Tom Hanks").
+_PERSON_CUES = frozenset("""
+president minister senator chancellor leader secretary spokesman spokeswoman spokesperson actor actress singer rapper
+star ceo founder director chief coach player striker midfielder defender goalkeeper driver author writer judge
+governor mayor prince princess king queen pope lawmaker dictator premier presenter host comedian musician boss
+manager captain officer detective suspect victim gunman chairman chairwoman analyst economist professor scientist
+astronaut businessman businesswoman billionaire tycoon entrepreneur designer model pitcher quarterback champion
+cofounder co-founder sen rep gov candidate nominee spokesperson ambassador envoy general commander dr mr mrs ms
+""".split())
+_ABBREVIATIONS = frozenset("""
+Mr Mrs Ms Dr Prof Gov Sen Rep Gen Col Capt Lt Sgt St Mt Ft Jr Sr Inc Corp Co Ltd No Rev Pres Supt Adm Maj Cmdr Hon
+Ave Blvd Dept Univ Calif Fla Mass Penn Ill Va Wash
+""".split())
+# Capitalised words that are never names on their own.
+_NOT_NAMES = frozenset("""
+I I'm I've I'd I'll Im Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec God OK Okay TV CEO
+PM AM BST GMT EST PST EDT UTC CET Mrs Mr Ms Dr Sir Madam Yes No Oh Hey Please Thanks Update Updated Breaking Live
+Watch Video Photos Photo Exclusive Opinion Analysis Editorial Read Click Share Subscribe Advertisement Related More Top
+Here There This That These Those Today Tonight Yesterday Tomorrow Now Then Also Just Still Even Every Each Some Many
+Most More All Both Such Other Another Several Few
+""".split())
+_CONNECTOR_WORDS = frozenset({"of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "bin", "ibn",
+                              "la", "le", "&"})
+
+
+def _data_lines(name: str) -> Iterable[str]:
+    text = resources.files("sociose.stories").joinpath("data", name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+@cache
+def _places() -> dict[str, str]:
+    """Surface form (name, alias or demonym) -> canonical place name. The first line naming a form wins."""
+    places: dict[str, str] = {}
+    for line in _data_lines("places.txt"):
+        _kind, name, aliases, demonyms = (line.split("|") + ["", "", ""])[:4]
+        for form in (name, *aliases.split(";"), *demonyms.split(";")):
+            form = form.strip()
+            if form:
+                places.setdefault(_fold(form), name)
+    return places
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    return frozenset(word for line in _data_lines("firstnames.txt") for word in line.split())
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Lower-case English function words and news boilerplate (shared with clustering)."""
+    return frozenset(word for line in _data_lines("stopwords.txt") for word in line.split())
+
+
+@cache
+def _known_orgs() -> dict[str, str]:
+    return {_fold(alias): name for alias, name in _KNOWN_ORGS.items()}
+
+
+def _fold(name: str) -> str:
+    """Look-up form of a name: curly apostrophes straightened, initialisms undotted ("U.S." -> "US")."""
+    name = name.replace("’", "'")
+    if "." in name and _INITIALISM.fullmatch(name.replace(" ", "")):
+        name = name.replace(".", "").replace(" ", "")
+    return name
+
+
+_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
+
+# --- tokenising ----------------------------------------------------------------------------------------------------
+
+# A capitalised token (letters, digits, inner apostrophes, dots and hyphens: "U.S.", "Jong-un", "O'Brien", "McDonald's")
+# or a connector inside a name, separated by spaces or tabs (never a newline: the title is not joined to the body).
+_TOKEN = r"(?<![\w@#/.])(?:[A-Z][\w'’.&-]*\w\.?|[A-Z]\.?)"
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:of|de|du|da|del|della|van|von|der|den|al|bin|ibn|la|le|&)[ \t]+)*{_TOKEN})*")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]*\b")
+_SENTENCE_END = frozenset(".!?:;\"“”|—–\n")
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"'“‘(([":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] == "-" and i > 0 and text[i - 1] == " "
+
+
+def _strip_possessive(token: str) -> str:
+    token = token.replace("’", "'")
+    if token.endswith("'s"):
+        return token[:-2]
+    if token.endswith("s'"):
+        return token[:-1]
+    return token
+
+
+_NEVER_BREAK = frozenset({"New", "Los", "Las", "San", "Santa", "El", "Le", "La", "Saint", "St", "Sri", "Costa"})
+
+
+def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tuple[list[str], bool]]:
+    """Pieces of a run, each with whether it starts a sentence. A run breaks after a sentence-ending dot, after a
+    possessive ("China's Xi"), and at capitalised function words: leading ones always, inner ones in Title Case
+    Headlines ("Trump To Meet Kim")."""
+    stop = stop_words()
+    pieces: list[tuple[list[str], bool]] = [([], at_start)]
+    for token in tokens:
+        current = pieces[-1][0]
+        if token in _NOT_NAMES or (token.lower() in stop and token not in _NEVER_BREAK and not token.isupper()
+                                   and (title_case or not current)):
+            pieces.append(([], pieces[-1][1] and not current))
+            continue
+        ends_piece = ends_sentence = False
+        if token.endswith(".") and len(token) > 1:
+            bare = token[:-1]
+            if not (bare in _ABBREVIATIONS or _INITIALISM.fullmatch(token) or len(bare) == 1):
+                token, ends_piece, ends_sentence = bare, True, True
+        stripped = _strip_possessive(token)
+        if stripped != token.replace("’", "'") and not _lexicon(" ".join(current + [token])):
+            token, ends_piece = stripped, True
+        current.append(token)
+        if ends_piece:
+            pieces.append(([], ends_sentence))
+    result = []
+    for piece, starts in pieces:
+        while piece and piece[0] in _CONNECTOR_WORDS:
+            piece = piece[1:]
+        while piece and piece[-1] in _CONNECTOR_WORDS:
+            piece = piece[:-1]
+        if piece:
+            result.append((piece, starts))
+    return result
+
+
+# --- classifying ---------------------------------------------------------------------------------------------------
+
+
+def _lexicon(name: str) -> tuple[str, str] | None:
+    if name.isupper() and len(name) > 4 and name.replace(" ", "").isalpha():  # datelines: "BEIJING", "NEW YORK"
+        name = name.title()
+    folded = _fold(name)
+    place = _places().get(folded)
+    if place is not None:
+        return place, "place"
+    org = _known_orgs().get(folded)
+    if org is not None:
+        return org, "org"
+    return None
+
+
+def _person_after_title(tokens: list[str]) -> list[str] | None:
+    """The name after a leading title ("Foreign Minister Sergei Lavrov" -> Sergei Lavrov), or None."""
+    i, head_end = 0, -1
+    while i < len(tokens):
+        bare = tokens[i].rstrip(".")
+        if bare in _TITLE_HEADS:
+            head_end = i
+        elif not (bare in _TITLE_MODIFIERS or tokens[i] in _TITLE_CONNECTORS or _lexicon(bare) and head_end < 0 and i
+                  + 1 < len(tokens) and tokens[i + 1].rstrip(".") in _TITLE_HEADS | _TITLE_MODIFIERS):
+            break
+        i += 1
+    if head_end < 0:
+        return None
+    rest = tokens[head_end + 1:]
+    while rest and rest[0] in _TITLE_CONNECTORS | _CONNECTOR_WORDS:
+        rest = rest[1:]
+    if not rest or len(rest) > 4 or rest[0].rstrip(".") in _TITLE_HEADS:
+        return None
+    return rest
+
+
+def _classify(tokens: list[str], person_cue: bool) -> list[tuple[str, str]]:
+    """(name, kind) pairs found in one piece of a run."""
+    if not tokens:
+        return []
+    name = " ".join(tokens)
+    known = _lexicon(name)
+    if known:
+        return [known]
+    if len(tokens) > 1 and (tokens[-1].rstrip(".") in _ORG_SUFFIXES or tokens[0] in _ORG_PREFIXES and tokens[1] == "of"):
+        return [(name, "org")]
+    title_rest = _person_after_title(tokens)
+    if title_rest is not None:
+        found = []
+        lead = tokens[: len(tokens) - len(title_rest)]
+        for k in range(min(3, len(lead)), 0, -1):  # "Chinese President Xi" also names China
+            known = _lexicon(" ".join(lead[:k]))
+            if known:
+                found.append(known)
+                break
+        return found + [(" ".join(title_rest), "person")]
+    if tokens[0] in _first_names() and len(tokens) >= 2 and not _lexicon(tokens[1]):
+        return [(" ".join(tokens[:3]), "person")]
+    # A known name leading the piece ("Chinese", "North Korean", "Google") is split off; the rest is classified alone.
+    for k in range(min(4, len(tokens) - 1), 0, -1):
+        known = _lexicon(" ".join(tokens[:k]))
+        if known:
+            return [known] + _classify(tokens[k:], False)
+    if len(tokens) == 1:
+        token = tokens[0]
+        if token.isupper() and len(token) >= 2 and token.isalpha():
+            return [(token, "other")]
+        return [(token, "person" if person_cue else "other")]
+    return [(name, "person" if person_cue else "other")]
+
+
+_ODD_TOKEN = re.compile(r".*[a-z].*\d|.*\d.*[a-z]")  # handles, hashes and codes: "Xs9Hax8K", "NewsAUS2"
+
+
+def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only: bool) -> list[tuple[str, str]]:
+    runs = []
+    inner_capitals: set[str] = set()  # capitalised words seen away from a sentence start: names, not ordinary words
+    for match in _RUN.finditer(text):
+        tokens = [t for t in match.group().split() if not _ODD_TOKEN.match(t)]
+        if not tokens:
+            continue
+        at_start = _is_sentence_start(text, match.start())
+        runs.append((match.start(), tokens, at_start))
+        for i, token in enumerate(tokens):
+            if not (at_start if i == 0 else tokens[i - 1].endswith(".")):
+                inner_capitals.add(_strip_possessive(token))
+    mentions: list[tuple[str, str]] = []
+    first_names = _first_names()
+
+    def ordinary(word: str, lone: bool) -> bool:
+        # A capitalised word that also occurs in lower case is an ordinary word here ("Officials said"); so is a
+        # sentence-initial adverb or a lone sentence-initial word never capitalised elsewhere ("Eventually, ...").
+        if _lexicon(word) or word in first_names:
+            return False
+        return word.lower() in lower_words or not title_case and word not in inner_capitals and (
+            lone or word.endswith(("ly", "ing", "ed")))
+
+    for start, tokens, at_start in runs:
+        before = text[max(0, start - 24): start].split()
+        person_cue = bool(before) and before[-1].lower().strip(",") in _PERSON_CUES
+        for piece, starts in _split_run(tokens, at_start, title_case):
+            if title_case:
+                parts, part = [], []
+                for word in piece:
+                    if ordinary(word, False):
+                        parts.append(part)
+                        part = []
+                    else:
+                        part.append(word)
+                parts.append(part)
+            elif starts and ordinary(piece[0], len(piece) == 1):
+                parts = [piece[1:]]
+            else:
+                parts = [piece]
+            for part in parts:
+                while part and part[0] in _CONNECTOR_WORDS:
+                    part = part[1:]
+                for name, kind in _classify(part, person_cue):
+                    if known_only and kind == "other":
+                        continue
+                    mentions.append((name, kind))
+    return mentions
+
+
+def _looks_title_case(title: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", title) if w.lower() not in stop_words()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def extract_entities(title: str, text: str, language: str = "en") -> list[Entity]:
+    """People, organisations, places and other names in an article, most mentioned first.
+
+    Only English rules exist; for another `language` the same rules run (names are capitalised in most Latin-script
+    languages) but the function-word lists are English.
+    """
+    title, text = title or "", text or ""
+    lower_words = set(_LOWER_WORD.findall(text))
+    if title and not _looks_title_case(title):
+        lower_words.update(_LOWER_WORD.findall(title))
+    mentions = _mentions(text, title_case=False, lower_words=lower_words, known_only=False)
+    if title:
+        title_case = _looks_title_case(title)
+        mentions = _mentions(title, title_case=title_case, lower_words=lower_words,
+                             known_only=title_case and not text) + mentions
+    return _merge_mentions(mentions)
+
+
+def _merge_mentions(mentions: list[tuple[str, str]]) -> list[Entity]:
+    """Counts per entity, with bare surnames and titled mentions folded into the person's full name."""
+    bare_words = {name for name, kind in mentions if " " not in name}
+    full_names: dict[str, str] = {}  # single token -> the first multi-token person it is part of
+    for name, kind in mentions:
+        # "Pavel Durov" ... "Durov": a two- or three-word name later called by its last word alone is a person.
+        if kind == "other" and 1 < name.count(" ") + 1 <= 3 and name.rsplit(" ", 1)[-1] in bare_words:
+            kind = "person"
+        if kind == "person" and " " in name:
+            parts = name.split()
+            full_names.setdefault(parts[-1], name)
+            full_names.setdefault(parts[0], name) if parts[0] not in _first_names() else None
+    persons = {name for name, kind in mentions if kind == "person"} | set(full_names.values())
+    counts: dict[tuple[str, str], int] = {}
+    for name, kind in mentions:
+        if kind in ("person", "other") and " " not in name:
+            if name in full_names:
+                name, kind = full_names[name], "person"
+            elif name in persons:
+                kind = "person"
+        elif kind == "other" and name in persons:
+            kind = "person"
+        counts[(name, kind)] = counts.get((name, kind), 0) + 1
+    order = {key: i for i, key in reversed(list(enumerate(counts)))}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))
+    return [Entity(name, kind, count) for (name, kind), count in ranked]
