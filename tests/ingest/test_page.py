@@ -143,6 +143,83 @@ def test_dates_without_zone_are_utc_and_json_ld_is_read() -> None:
     assert draft.canonical_url == "https://gazette.example/b"
 
 
+def test_metadata_from_json_ld() -> None:
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+            '{"@type": "NewsArticle", "headline": "Bridge to close", "description": "Engineers found worn supports.",'
+            ' "datePublished": "2024-03-05T10:15:00+01:00", "author": [{"@id": "#jane"},'
+            ' {"@type": "Organization", "name": "Eastmere Gazette"},'
+            ' {"@type": "Person", "name": "https://x.example/j"}],'
+            ' "publisher": {"@id": "#org"}, "license": "https://creativecommons.org/licenses/by-sa/4.0/"},'
+            ' {"@type": "Person", "@id": "#jane", "name": "By JANE DOE, Staff Writer"},'
+            ' {"@type": "NewsMediaOrganization", "@id": "#org", "name": "Eastmere Gazette"}]}</script>')
+    draft = extract_page(page(head), "https://gazette.example/news/bridge")
+
+    assert draft.title == "Bridge to close"
+    assert draft.description == "Engineers found worn supports."
+    assert draft.authors == ["Jane Doe"]  # not the organisation, the profile URL or the job title
+    assert draft.published_at == datetime(2024, 3, 5, 9, 15, tzinfo=UTC)
+    assert draft.outlet_name == "Eastmere Gazette"
+    assert draft.license == "CC BY-SA 4.0"
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ('<meta property="article:author" content="https://www.facebook.com/eastmeregazette">'
+     '<meta name="author" content="Jane Doe">', ["Jane Doe"]),
+    ('<meta name="sailthru.author" content="By TOM KRISHER, AP Auto Writer">', ["Tom Krisher"]),
+    ('<meta name="author" content="Jane Doe, Eastmere Gazette">'
+     '<meta property="og:site_name" content="Eastmere Gazette">', ["Jane Doe"]),
+    ('<meta name="author" content="By Meg Kinnard and Errin Haines, Associated Press">',
+     ["Meg Kinnard", "Errin Haines"]),
+    ('<meta name="author" content="Ilana Muhlstein, MS, RDN">', ["Ilana Muhlstein"]),
+    ('<meta name="author" content="jdoe">', []),  # a user name
+])
+def test_authors_from_meta_tags(head: str, expected: list[str]) -> None:
+    assert extract_page(page(head), "https://gazette.example/news/bridge").authors == expected
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ('<p class="byline">By JANE DOE and John Roe, Staff Writers</p>', ["Jane Doe", "John Roe"]),
+    ('<div class="article-author">Jane Doe is a reporter for the Gazette</div>', ["Jane Doe"]),
+    ('<span class="author-name"><a rel="author" href="/people/jane">Jane Doe</a></span>'
+     '<span class="date">Monday, March 4</span>', ["Jane Doe"]),
+    ('<div class="meta">Posted by <span class="author vcard">jane_doe</span></div>', ["Jane Doe"]),
+    ('<div class="statement-author">The Russian and Syrian defense ministries</div>', []),  # a phrase, not names
+    ('<div class="comments"><span class="comment-author">vera</span></div>', []),
+])
+def test_authors_from_byline(byline: str, expected: list[str]) -> None:
+    draft = extract_page(page("", f"<h1>Bridge to close</h1>{byline}{ARTICLE}"), "https://gazette.example/b")
+    assert draft.authors == expected
+
+
+def test_title_and_date_from_the_page_body() -> None:
+    body = ('<h1>Bridge to close</h1><time class="updated" datetime="2024-03-07T08:00:00Z">7 March</time>'
+            f'<time datetime="2024-03-05T10:15:00Z">5 March</time>{ARTICLE}')
+    html = f'<!DOCTYPE html><html lang="en"><head><title>Home</title></head><body><h1>Menu</h1>' \
+           f'<article>{body}</article></body></html>'
+    draft = extract_page(html, "https://gazette.example/news/bridge")
+
+    assert draft.title == "Bridge to close"  # the article's <h1>, not the page's first
+    assert draft.published_at == datetime(2024, 3, 5, 10, 15, tzinfo=UTC)  # not the update
+    assert draft.outlet_name == ""  # the page does not name it
+
+
+def test_title_from_html_title_and_date_from_htmldate() -> None:
+    head = "<title>Bridge to close | Eastmere Gazette</title>"
+    draft = extract_page(page(head), "https://gazette.example/2024/03/05/bridge-to-close")
+
+    assert draft.title == "Bridge to close"
+    assert draft.published_at == datetime(2024, 3, 5, tzinfo=UTC)  # htmldate, from the URL: a day
+
+
+def test_licence_link_in_footer() -> None:
+    html = page().replace("</body>", '<footer><a href="https://creativecommons.org/licenses/by/3.0/">CC</a></footer>'
+                                     "</body>")
+    assert extract_page(html, "https://gazette.example/a").license == "CC BY 3.0"
+    html = page('<link rel="license" href="https://gazette.example/terms">')
+    assert extract_page(html, "https://gazette.example/a").license == "https://gazette.example/terms"
+    assert extract_page(page(), "https://gazette.example/a").license == ""
+
+
 # --- lead image -----------------------------------------------------------------------------------------------------
 
 def test_figure_caption_with_credit_element() -> None:

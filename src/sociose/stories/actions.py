@@ -18,7 +18,7 @@ from django.utils import timezone
 from sociose.articles.models import Article
 from sociose.articles.wire import wire_agency
 from sociose.stories import ranking
-from sociose.stories.clustering import Clusterer, StorySummary, _unit, featurize
+from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
 from sociose.stories.index import DbStoryIndex, DbTermStats
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
@@ -40,8 +40,8 @@ def article_time(article: Article):
 
 def origin_of(article: Article) -> str:
     """Where an article's words come from: the first copy of a republished text, a wire agency, or itself."""
-    if article.reprint_of_id:
-        return f"article:{article.reprint_of_id}"
+    if article.reprint_of_id:  # the first copy seen: its origin is the copies' origin
+        return origin_of(article.reprint_of)
     agency = wire_agency(article.authors or [], article.text)
     return f"wire:{agency}" if agency else f"article:{article.id}"
 
@@ -74,10 +74,10 @@ def assign_story(article: Article) -> Membership:
         assignment = clusterer.assign(_features(article, save_entities=True))
         story = Story.objects.get(id=assignment.story_id)
         membership = _join(story, article, assignment.score, created=assignment.created)
-        for kept, absorbed in clusterer.merge_candidates(story.id, StorySummary.from_dict(story.summary)):
-            do_merge_stories(Story.objects.get(id=kept), Story.objects.get(id=absorbed), automatic=True,
-                             reason="The engine found the two stories' coverage to be about one event.")
-            membership.refresh_from_db()
+        for kept, absorbed in clusterer.settle(story.id):  # the index already holds the merged summaries
+            _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
+                          reason="The engine found the two stories' coverage to be about one event.")
+        membership.refresh_from_db()
         return membership
 
 
@@ -134,19 +134,15 @@ def recount(story: Story) -> None:
 
 
 def _rebuild_summary(story: Story, clusterer: Clusterer) -> None:
-    """Recompute a story's summary from its articles (editor actions only: its cost is the story's size)."""
+    """Recompute a story's summary from its articles (a split: its cost is the story's size)."""
     summary = StorySummary()
     articles = Article.objects.filter(membership__story=story).select_related("outlet").order_by("published_at", "id")
-    stats = clusterer.stats
     for article in articles:
         features = _features(article, save_entities=False)
-        summary = clusterer.absorb(summary, _vector(features, stats), features)
+        clusterer.stats.load([*features.terms, *("e:" + key for key in features.entities)])
+        vector, entities = clusterer.weights(features)
+        summary = clusterer.absorb(summary, vector, features, entities)
     clusterer.index.update(story.id, summary)
-
-
-def _vector(features, stats: DbTermStats) -> dict[str, float]:
-    stats.load(features.terms)
-    return _unit({term: weight * stats.idf(term) for term, weight in features.terms.items()})
 
 
 def do_merge_stories(kept: Story, absorbed: Story, *, actor=None, automatic: bool = False, reason: str) -> Story:
@@ -155,20 +151,25 @@ def do_merge_stories(kept: Story, absorbed: Story, *, actor=None, automatic: boo
         raise ValueError("a story cannot be merged into itself")
     with transaction.atomic():
         _lock_clustering()
-        moved = list(Membership.objects.filter(story=absorbed).values_list("article_id", flat=True))
-        Membership.objects.filter(story=absorbed).update(story=kept)
-        StoryKey.objects.filter(story=absorbed).delete()
-        absorbed.merged_into = kept
-        absorbed.article_count = absorbed.independent_count = absorbed.reprint_count = absorbed.outlet_count = 0
-        absorbed.summary, absorbed.score, absorbed.score_inputs = {}, 0, {}
-        absorbed.save()
-        Story.objects.filter(merged_into=absorbed).update(merged_into=kept)
-        _rebuild_summary(kept, _clusterer())
-        kept.refresh_from_db()
-        recount(kept)
-        StoryEvent.objects.create(kind=StoryEvent.Kind.MERGE, story=kept, other=absorbed, articles=moved,
-                                  actor=actor, automatic=automatic, reason=reason)
+        _clusterer().merge(kept.id, absorbed.id)
+        _move_members(kept, absorbed, actor=actor, automatic=automatic, reason=reason)
+    kept.refresh_from_db()
     return kept
+
+
+def _move_members(kept: Story, absorbed: Story, *, actor, automatic: bool, reason: str) -> None:
+    moved = list(Membership.objects.filter(story=absorbed).values_list("article_id", flat=True))
+    Membership.objects.filter(story=absorbed).update(story=kept)
+    Story.objects.filter(merged_into=absorbed).update(merged_into=kept)
+    absorbed.refresh_from_db()
+    absorbed.merged_into = kept
+    absorbed.article_count = absorbed.independent_count = absorbed.reprint_count = absorbed.outlet_count = 0
+    absorbed.summary, absorbed.score, absorbed.score_inputs = {}, 0, {}
+    absorbed.save()
+    kept.refresh_from_db()
+    recount(kept)
+    StoryEvent.objects.create(kind=StoryEvent.Kind.MERGE, story=kept, other=absorbed, articles=moved,
+                              actor=actor, automatic=automatic, reason=reason)
 
 
 def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reason: str) -> Story:

@@ -84,31 +84,38 @@ class ArticleFeatures:
     entities: dict[str, float]  # entity key ("person:trump", "place:china") -> weight (kind x mentions)
     published_at: datetime | None
     outlet: str
-    title_terms: frozenset[str] = frozenset()
 
 
 def featurize(title: str, text: str, published_at: datetime | None, outlet: str,
-              entities: Iterable[Entity], *, lead_words: int = 300, title_weight: float = 3.0) -> ArticleFeatures:
+              entities: Iterable[Entity], *, lead_words: int = 300, title_weight: float = 3.0,
+              bigram_weight: float = 0.0) -> ArticleFeatures:
     """Features of an article: the title counts `title_weight` times, and only the body's first `lead_words` words
     (the lead carries the event; the tail of a page is background, boilerplate and links) count, the second half of
     them at half weight."""
     counts: dict[str, float] = {}
+
+    def count(sequence: list[str], weight: float) -> None:
+        for term in sequence:
+            counts[term] = counts.get(term, 0.0) + weight
+        if bigram_weight:
+            for a, b in zip(sequence, sequence[1:]):
+                if a != b:
+                    key = a + " " + b
+                    counts[key] = counts.get(key, 0.0) + weight * bigram_weight
+
     title_terms = terms(title or "")
-    for term in title_terms:
-        counts[term] = counts.get(term, 0.0) + title_weight
+    count(title_terms, title_weight)
     body = (text or "").split(maxsplit=lead_words)[:lead_words]
     half = lead_words // 2
-    for position, word in enumerate(body):
-        weight = 1.0 if position < half else 0.5
-        for term in terms(word):
-            counts[term] = counts.get(term, 0.0) + weight
-    weights = {term: 1.0 + math.log(count) if count >= 1 else count for term, count in counts.items()}
+    count(terms(" ".join(body[:half])), 1.0)
+    count(terms(" ".join(body[half:])), 0.5)
+    weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
     entity_weights: dict[str, float] = {}
     for entity in entities:
         key = entity.key
         weight = ENTITY_KIND_WEIGHT.get(entity.kind, 0.8) * (1.0 + math.log(entity.count))
         entity_weights[key] = entity_weights.get(key, 0.0) + weight
-    return ArticleFeatures(weights, entity_weights, published_at, outlet or "", frozenset(title_terms))
+    return ArticleFeatures(weights, entity_weights, published_at, outlet or "")
 
 
 @dataclass
@@ -116,7 +123,7 @@ class StorySummary:
     """The state of one story that clustering needs: a truncated centroid, entity counts, times, size, outlets."""
 
     centroid: dict[str, float] = field(default_factory=dict)  # sum of members' unit TF-IDF vectors, top terms only
-    entities: dict[str, float] = field(default_factory=dict)  # entity key -> number of member articles naming it
+    entities: dict[str, float] = field(default_factory=dict)  # entity key -> sum of members' unit entity vectors
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     size: int = 0
@@ -178,7 +185,12 @@ class StoryIndex(Protocol):
     """Stories by key (top terms "t:..." and entities "e:..."), restricted to recently active stories."""
 
     def candidates(self, keys: Mapping[str, float], when: datetime | None,
-                   window: timedelta) -> list[tuple[StoryId, StorySummary]]: ...
+                   window: timedelta) -> list[tuple[StoryId, StorySummary]]:
+        """At most a fixed number of stories sharing keys with the article, best first (the summed weights of shared
+        keys), among those whose last_seen is at or after `when - window` (all of them when `when` is None)."""
+        ...
+
+    def get(self, story_id: StoryId) -> StorySummary: ...
 
     def add(self, story_id: StoryId, summary: StorySummary) -> None: ...
 
@@ -187,13 +199,21 @@ class StoryIndex(Protocol):
     def remove(self, story_id: StoryId) -> None: ...
 
 
+# Index shape, shared by MemoryStoryIndex and the database-backed index: keys indexed per story, postings read per
+# key (newest first), candidates returned per lookup.
+INDEX_TERMS = 24
+INDEX_ENTITIES = 12
+INDEX_PER_KEY = 64
+INDEX_LIMIT = 24
+
+
 class MemoryStoryIndex:
     """Inverted index in dicts. Each key's posting list keeps its `per_key` most recently active stories, so a common
     key never costs more than that, however large the archive; `candidates` returns at most `limit` stories, those
     sharing the most keys with the article (ties: the most recent, then the lowest id)."""
 
-    def __init__(self, *, terms_per_story: int = 24, entities_per_story: int = 12, per_key: int = 64,
-                 limit: int = 24) -> None:
+    def __init__(self, *, terms_per_story: int = INDEX_TERMS, entities_per_story: int = INDEX_ENTITIES,
+                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT) -> None:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
         self.postings: dict[str, dict[StoryId, datetime | None]] = {}
@@ -255,29 +275,35 @@ def _order(story_id: StoryId):
 
 @dataclass(frozen=True)
 class Config:
-    """The engine's figures. One configuration for every source and language; see docs/develop/clustering."""
+    """The engine's figures: one configuration for every source, set by reasoning about news streams (see each line),
+    then checked, not fitted, on the benchmark sets."""
 
-    threshold: float = 0.30  # a story is joined when its score reaches this
-    entity_share: float = 0.35  # score = (1 - share) * term cosine + share * entity support
+    # score = (1 - entity_share) * cosine(article, story centroid) + entity_share * cosine(entities) - time penalty
+    #         + heat bonus; the best candidate is joined when its score reaches `threshold`, else a story starts.
+    threshold: float = 0.15
+    entity_share: float = 0.2  # shared people/organisations/places: aliases and names that the words miss
+    min_similarity: float = 0.05  # below this blended similarity no time bonus can make a candidate eligible
     window: timedelta = timedelta(days=120)  # candidates: stories active within this of the article
-    # Time penalty: the gap to the story's last article says whether it is still running (follow-ups arrive within
-    # days); its age says whether this could be a new event on an old topic. Both grow logarithmically, so a very close
-    # match still joins an old story (a retrospective, a late reprint) while a loose one does not.
-    last_gap_scale: float = 0.05  # penalty per e-fold of (1 + gap / last_gap_days)
+    # Time penalty: the gap to the story's last article, measured in the story's own pace (its mean interval between
+    # articles, between `pace_min_days` and `pace_max_days`; `last_gap_days` for a one-article story), says whether
+    # the story is still running; its age says whether this could be a new event on an old topic (next year's
+    # ceremony). Both grow logarithmically, so a close match still joins a quiet story (a follow-up, a retrospective)
+    # while a loose, same-topic one does not.
+    last_gap_scale: float = 0.06
     last_gap_days: float = 2.0
+    pace_min_days: float = 1 / 24
+    pace_max_days: float = 2.0
     age_scale: float = 0.03
     age_days: float = 14.0
-    pace_min_days: float = 0.0
+    # Heat bonus: a story being covered right now draws the next related article (the prior of a Dirichlet-Hawkes
+    # process: proportional to the story's recent, exponentially decayed article count).
+    heat_scale: float = 0.04
     heat_hours: float = 6.0
-    heat_scale: float = 0.0
     heat_ref: float = 5.0
-    min_cosine: float = 0.0
-    entity_mode: str = "cos"
-    entity_vector: float = 0.0
-    centroid_terms: int = 100  # K, the terms a story's centroid keeps
+    centroid_terms: int = 200  # K, the terms a story's centroid keeps
     story_entities: int = 50  # entity keys a story summary keeps
     query_terms: int = 20  # article terms used to look up candidates
-    merge_threshold: float = 0.60  # centroid cosine above which two stories are the same event
+    merge_threshold: float = 0.5  # centroid cosine (less the time penalty) at which two stories are one event
 
 
 @dataclass(frozen=True)
@@ -326,13 +352,14 @@ class Clusterer:
     def weigh(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """Count the article in the term stats, then return its unit TF-IDF vector and IDF-weighted entities."""
         self.stats.add_document(itertools.chain(features.terms, ("e:" + key for key in features.entities)))
+        return self.weights(features)
+
+    def weights(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
+        """The article's unit TF-IDF vector and IDF-weighted entities under the current term stats (no counting)."""
         idf = self.stats.idf
-        raw = {term: weight * idf(term) for term, weight in features.terms.items()}
+        vector = _unit({term: weight * idf(term) for term, weight in features.terms.items()})
         entities = {key: weight * idf("e:" + key) for key, weight in features.entities.items()}
-        if self.config.entity_vector:
-            for key, weight in entities.items():
-                raw["@" + key] = weight * self.config.entity_vector
-        return _unit(raw), entities
+        return vector, entities
 
     def query_keys(self, vector: dict[str, float], entities: dict[str, float]) -> dict[str, float]:
         """Index keys to look candidates up by, weighted: the article's heaviest terms and its main entities."""
@@ -345,24 +372,20 @@ class Clusterer:
 
     def score(self, vector: dict[str, float], entities: dict[str, float], when: datetime | None,
               story: StorySummary) -> float:
-        """Blend of term cosine and entity support, less the time penalty."""
+        """Blend of term cosine and entity cosine, less the time penalty, plus the heat bonus."""
         config = self.config
         similarity = _cosine(vector, story.centroid)
-        if config.entity_share and entities and story.size:
-            if config.entity_mode == "cos":
-                idf = self.stats.idf
-                story_vec = {k: c * idf("e:" + k) for k, c in story.entities.items()}
-                support = _cosine(_unit(entities), story_vec)
-            else:
-                total = sum(entities.values())
-                support = sum(w * min(1.0, story.entities.get(k, 0.0) / story.size) for k, w in entities.items()) / total
-            similarity = (1 - config.entity_share) * similarity + config.entity_share * support
-        if similarity < config.min_cosine:
+        if config.entity_share and entities and story.entities:
+            # The story side was IDF-weighted as its articles arrived: IDF is only looked up for the article's keys.
+            entity_similarity = _cosine(_unit(entities), story.entities)
+            similarity = (1 - config.entity_share) * similarity + config.entity_share * entity_similarity
+        elif config.entity_share:
+            similarity *= 1 - config.entity_share
+        if similarity < config.min_similarity:
             return -1.0
         return similarity - self.time_penalty(when, story) + self.heat_bonus(when, story)
 
     def heat_bonus(self, when: datetime | None, story: StorySummary) -> float:
-        """A story being covered right now draws its next article (the prior of a Dirichlet-Hawkes process)."""
         config = self.config
         if not config.heat_scale or when is None:
             return 0.0
@@ -372,11 +395,14 @@ class Clusterer:
         if when is None or story.last_seen is None or story.first_seen is None:
             return 0.0
         config = self.config
-        since_last = _days(when - story.last_seen) if when >= story.first_seen else _days(story.first_seen - when)
+        if when >= story.first_seen:
+            since_last = _days(when - story.last_seen)
+        else:  # an older article arriving late
+            since_last = _days(story.first_seen - when)
         age = _days(when - story.first_seen)
-        if story.size >= 2 and config.pace_min_days:
+        if story.size >= 2:
             span = _days(story.last_seen - story.first_seen)
-            pace = min(config.last_gap_days, max(config.pace_min_days, span / (story.size - 1)))
+            pace = min(config.pace_max_days, max(config.pace_min_days, span / (story.size - 1)))
         else:
             pace = config.last_gap_days
         return (config.last_gap_scale * math.log1p(since_last / pace)
@@ -393,25 +419,28 @@ class Clusterer:
                 best = (value, story_id, summary)
         if best is not None and best[0] >= self.config.threshold:
             score, story_id, summary = best
-            self.index.update(story_id, self.absorb(summary, vector, features))
+            self.index.update(story_id, self.absorb(summary, vector, features, entities))
             return Assignment(story_id, False, score)
         story_id = self.new_story_id()
-        self.index.add(story_id, self.absorb(StorySummary(), vector, features))
+        self.index.add(story_id, self.absorb(StorySummary(), vector, features, entities))
         return Assignment(story_id, True, best[0] if best else 0.0)
 
-    def absorb(self, summary: StorySummary, vector: dict[str, float], features: ArticleFeatures) -> StorySummary:
-        """The summary with one more article in it (a new object; the old one is left as it was)."""
+    def absorb(self, summary: StorySummary, vector: dict[str, float], features: ArticleFeatures,
+               entities: dict[str, float] | None = None) -> StorySummary:
+        """The summary with one more article in it (a new object; the old one is left as it was). `vector` and
+        `entities` are what `weigh` returned for the article; without `entities` each entity counts 1."""
         config = self.config
         centroid = dict(summary.centroid)
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
         if len(centroid) > config.centroid_terms:
             centroid = dict(sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: config.centroid_terms])
-        entities = dict(summary.entities)
-        for key in features.entities:
-            entities[key] = entities.get(key, 0.0) + 1.0
-        if len(entities) > config.story_entities:
-            entities = dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[: config.story_entities])
+        added = _unit(entities) if entities else dict.fromkeys(features.entities, 1.0)
+        story_entities = dict(summary.entities)
+        for key, weight in added.items():
+            story_entities[key] = story_entities.get(key, 0.0) + weight
+        if len(story_entities) > config.story_entities:
+            story_entities = dict(sorted(story_entities.items(), key=lambda kv: (-kv[1], kv[0]))[: config.story_entities])
         when = features.published_at
         outlets = dict(summary.outlets)
         if features.outlet:
@@ -419,30 +448,74 @@ class Clusterer:
         heat = _heat(summary, when, config.heat_hours) + 1.0 if summary.size else 1.0
         if when is not None and summary.last_seen is not None and when < summary.last_seen:
             heat = summary.heat + 1.0  # an older article arriving late: the heat is kept as of last_seen
-        return replace(summary, heat=heat, centroid=centroid, entities=entities,
+        return replace(summary, heat=heat, centroid=centroid, entities=story_entities,
                        first_seen=min(filter(None, (summary.first_seen, when)), default=None),
                        last_seen=max(filter(None, (summary.last_seen, when)), default=None),
                        size=summary.size + 1, outlets=outlets)
 
     def merge_candidates(self, story_id: StoryId, summary: StorySummary) -> list[tuple[StoryId, StoryId]]:
-        """Pairs (kept, absorbed) of stories that look like one event: `story_id` and any indexed story whose centroid
-        is within `merge_threshold` cosine of its own and whose active period overlaps or nearly touches it. The
-        older (lower-ordered) id is kept. Call it after an update; the caller merges and re-indexes."""
+        """Pairs (kept, absorbed) of stories that look like one event: `story_id` and each indexed story whose centroid
+        is within `merge_threshold` cosine of its own, less the time penalty of the gap between their active periods.
+        The lower-ordered id is kept; pairs come sorted. Call it after an update, then `merge` each pair."""
         vector = _unit(summary.centroid)
-        entity_keys = sorted(summary.keys(0, self.config.story_entities))
-        keys = ["t:" + t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]]
-        pairs = []
-        for other_id, other in self.index.candidates(keys + entity_keys, summary.last_seen, self.config.window):
+        keys = self.query_keys(vector, {k: v for k, v in summary.entities.items()})
+        pairs = set()
+        for other_id, other in self.index.candidates(keys, summary.last_seen, self.config.window):
             if other_id == story_id:
                 continue
-            if _cosine(vector, other.centroid) - self.time_penalty(summary.first_seen, other) * 0 >= \
-                    self.config.merge_threshold and self._periods_touch(summary, other):
-                pair = (story_id, other_id) if _order(story_id) < _order(other_id) else (other_id, story_id)
-                pairs.append(pair)
-        return sorted(set(pairs), key=lambda p: (_order(p[0]), _order(p[1])))
+            gap = self._period_gap(summary, other)
+            penalty = self.time_penalty(other.last_seen + gap, other) if gap and other.last_seen else 0.0
+            if _cosine(vector, other.centroid) - penalty >= self.config.merge_threshold:
+                pairs.add((story_id, other_id) if _order(story_id) < _order(other_id) else (other_id, story_id))
+        return sorted(pairs, key=lambda p: (_order(p[0]), _order(p[1])))
 
-    def _periods_touch(self, a: StorySummary, b: StorySummary) -> bool:
+    def merge(self, kept_id: StoryId, absorbed_id: StoryId) -> StorySummary:
+        """Fold story `absorbed_id` into `kept_id` in the index; return the kept story's new summary."""
+        merged = merge_summaries(self.index.get(kept_id), self.index.get(absorbed_id), self.config)
+        self.index.remove(absorbed_id)
+        self.index.update(kept_id, merged)
+        return merged
+
+    def settle(self, story_id: StoryId) -> list[tuple[StoryId, StoryId]]:
+        """Merge `story_id` with every story that `merge_candidates` pairs it with, until none is left; return the
+        merges done as (kept, absorbed). The caller moves the absorbed stories' articles to the kept ones."""
+        merges = []
+        while pairs := self.merge_candidates(story_id, self.index.get(story_id)):
+            kept, absorbed = pairs[0]
+            self.merge(kept, absorbed)
+            merges.append((kept, absorbed))
+            story_id = kept
+        return merges
+
+    @staticmethod
+    def _period_gap(a: StorySummary, b: StorySummary) -> timedelta:
         if None in (a.first_seen, a.last_seen, b.first_seen, b.last_seen):
-            return True
-        slack = timedelta(days=self.config.last_gap_days * 2)
-        return a.first_seen <= b.last_seen + slack and b.first_seen <= a.last_seen + slack
+            return timedelta(0)
+        if a.first_seen > b.last_seen:
+            return a.first_seen - b.last_seen
+        if b.first_seen > a.last_seen:
+            return b.first_seen - a.last_seen
+        return timedelta(0)
+
+
+def merge_summaries(a: StorySummary, b: StorySummary, config: Config | None = None) -> StorySummary:
+    """One summary for two stories: centroids and counts added, the wider time span, heat as of the later story."""
+    config = config or Config()
+
+    def add(x: dict, y: dict) -> dict:
+        out = dict(x)
+        for k, v in y.items():
+            out[k] = out.get(k, 0) + v
+        return out
+
+    def top(d: dict, n: int) -> dict:
+        return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]) if len(d) > n else d
+
+    times = [t for t in (a.first_seen, b.first_seen) if t is not None]
+    lasts = [t for t in (a.last_seen, b.last_seen) if t is not None]
+    later, earlier = (a, b) if _stamp(a.last_seen) >= _stamp(b.last_seen) else (b, a)
+    heat = later.heat + _heat(earlier, later.last_seen, config.heat_hours)
+    return StorySummary(top(add(a.centroid, b.centroid), config.centroid_terms),
+                        top(add(a.entities, b.entities), config.story_entities),
+                        min(times, default=None), max(lasts, default=None), a.size + b.size,
+                        add(a.outlets, b.outlets), heat)

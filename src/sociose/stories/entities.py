@@ -281,7 +281,7 @@ def _person_after_title(tokens: list[str]) -> list[str] | None:
     return rest
 
 
-def _classify(tokens: list[str], person_cue: bool) -> list[tuple[str, str]]:
+def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> list[tuple[str, str]]:
     """(name, kind) pairs found in one piece of a run."""
     if not tokens:
         return []
@@ -302,12 +302,13 @@ def _classify(tokens: list[str], person_cue: bool) -> list[tuple[str, str]]:
                 break
         return found + [(" ".join(title_rest), "person")]
     if tokens[0] in _first_names() and len(tokens) >= 2 and not _lexicon(tokens[1]):
-        return [(" ".join(tokens[:3]), "person")]
+        # In a Title Case Headline the words after "Firstname Surname" are capitalised too: keep two.
+        return [(" ".join(tokens[:2] if title_case else tokens[:3]), "person")]
     # A known name leading the piece ("Chinese", "North Korean", "Google") is split off; the rest is classified alone.
     for k in range(min(4, len(tokens) - 1), 0, -1):
         known = _lexicon(" ".join(tokens[:k]))
         if known:
-            return [known] + _classify(tokens[k:], False)
+            return [known] + _classify(tokens[k:], False, title_case)
     if len(tokens) == 1:
         token = tokens[0]
         if token.isupper() and len(token) >= 2 and token.isalpha():
@@ -319,9 +320,11 @@ def _classify(tokens: list[str], person_cue: bool) -> list[tuple[str, str]]:
 _ODD_TOKEN = re.compile(r".*[a-z].*\d|.*\d.*[a-z]")  # handles, hashes and codes: "Xs9Hax8K", "NewsAUS2"
 
 
-def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only: bool) -> list[tuple[str, str]]:
+def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only: bool,
+              inner_capitals: set[str]) -> list[tuple[str, str]]:
+    """Mentions in `text`; adds to `inner_capitals` the capitalised words seen away from a sentence start (names,
+    not ordinary words), and uses them."""
     runs = []
-    inner_capitals: set[str] = set()  # capitalised words seen away from a sentence start: names, not ordinary words
     for match in _RUN.finditer(text):
         tokens = [t for t in match.group().split() if not _ODD_TOKEN.match(t)]
         if not tokens:
@@ -357,12 +360,15 @@ def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only:
                 parts.append(part)
             elif starts and ordinary(piece[0], len(piece) == 1):
                 parts = [piece[1:]]
+            elif starts and len(piece) > 2 and piece[1] in _CONNECTOR_WORDS and piece[0] not in _ORG_PREFIXES \
+                    and piece[0] not in _TITLE_HEADS and not _lexicon(piece[0]) and piece[0] not in first_names:
+                parts = [piece[2:]]  # "Shares of Acme Holdings fell"
             else:
                 parts = [piece]
             for part in parts:
                 while part and part[0] in _CONNECTOR_WORDS:
                     part = part[1:]
-                for name, kind in _classify(part, person_cue):
+                for name, kind in _classify(part, person_cue, title_case):
                     if known_only and kind == "other":
                         continue
                     mentions.append((name, kind))
@@ -384,26 +390,31 @@ def extract_entities(title: str, text: str, language: str = "en") -> list[Entity
     lower_words = set(_LOWER_WORD.findall(text))
     if title and not _looks_title_case(title):
         lower_words.update(_LOWER_WORD.findall(title))
-    mentions = _mentions(text, title_case=False, lower_words=lower_words, known_only=False)
+    inner_capitals: set[str] = set()
+    mentions = _mentions(text, title_case=False, lower_words=lower_words, known_only=False,
+                         inner_capitals=inner_capitals)
     if title:
         title_case = _looks_title_case(title)
         mentions = _mentions(title, title_case=title_case, lower_words=lower_words,
-                             known_only=title_case and not text) + mentions
+                             known_only=title_case and not text, inner_capitals=inner_capitals) + mentions
     return _merge_mentions(mentions)
 
 
 def _merge_mentions(mentions: list[tuple[str, str]]) -> list[Entity]:
     """Counts per entity, with bare surnames and titled mentions folded into the person's full name."""
     bare_words = {name for name, kind in mentions if " " not in name}
-    full_names: dict[str, str] = {}  # single token -> the first multi-token person it is part of
+    full: list[str] = []
     for name, kind in mentions:
         # "Pavel Durov" ... "Durov": a two- or three-word name later called by its last word alone is a person.
         if kind == "other" and 1 < name.count(" ") + 1 <= 3 and name.rsplit(" ", 1)[-1] in bare_words:
             kind = "person"
         if kind == "person" and " " in name:
-            parts = name.split()
-            full_names.setdefault(parts[-1], name)
-            full_names.setdefault(parts[0], name) if parts[0] not in _first_names() else None
+            full.append(name)
+    full_names: dict[str, str] = {}  # single word -> the first multi-word person it is part of
+    for name in full:  # surnames first, then (for "Xi Jinping", "Kim Jong-un") first words
+        full_names.setdefault(name.split()[-1], name)
+    for name in full:
+        full_names.setdefault(name.split()[0], name)
     persons = {name for name, kind in mentions if kind == "person"} | set(full_names.values())
     counts: dict[tuple[str, str], int] = {}
     for name, kind in mentions:

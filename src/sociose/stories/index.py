@@ -3,25 +3,20 @@
 These implement `clustering.TermStats` and `clustering.StoryIndex` with a few raw SQL statements each, because
 they run for every article on the ingest hot path (the ORM's per-query overhead would be most of the cost).
 The cost of one lookup does not grow with the archive: each key's postings are read newest first, at most
-PER_KEY of them, within the time window, from an index on (key, last_seen).
+INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from sociose.stories.clustering import StorySummary
+from sociose.stories.clustering import INDEX_ENTITIES, INDEX_LIMIT, INDEX_PER_KEY, INDEX_TERMS, StorySummary
 from sociose.stories.models import Story, StoryKey, TermStat
 
-TERMS_PER_STORY = 24
-ENTITIES_PER_STORY = 12
-PER_KEY = 64
-LIMIT = 24
-MIN_SHARED = 2
 
 
 class DbTermStats:
@@ -63,37 +58,36 @@ class DbTermStats:
 class DbStoryIndex:
     """Stories and their index keys in the Story and StoryKey tables."""
 
-    def __init__(self, *, terms_per_story: int = TERMS_PER_STORY, entities_per_story: int = ENTITIES_PER_STORY,
-                 per_key: int = PER_KEY, limit: int = LIMIT, min_shared: int = MIN_SHARED) -> None:
+    def __init__(self, *, terms_per_story: int = INDEX_TERMS, entities_per_story: int = INDEX_ENTITIES,
+                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT) -> None:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
-        self.per_key, self.limit, self.min_shared = per_key, limit, min_shared
+        self.per_key, self.limit = per_key, limit
 
-    def candidates(self, keys: Sequence[str], when: datetime | None,
+    def candidates(self, keys: Mapping[str, float], when: datetime | None,
                    window: timedelta) -> list[tuple[int, StorySummary]]:
-        keys = [key for key in dict.fromkeys(keys)][:200]
+        keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200])
         if not keys:
             return []
-        since = (when - window) if when is not None else datetime(1, 1, 2).astimezone()
+        since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
         table = StoryKey._meta.db_table
-        one = (f"SELECT story_id, last_seen FROM (SELECT story_id, last_seen FROM {table} WHERE key = %s "
+        one = (f"SELECT key, story_id, last_seen FROM (SELECT key, story_id, last_seen FROM {table} WHERE key = %s "
                f"AND last_seen >= %s ORDER BY last_seen DESC LIMIT {int(self.per_key)}) AS q{{n}}")
         sql = " UNION ALL ".join(one.format(n=n) for n in range(len(keys)))
         params = [value for key in keys for value in (key, since)]
-        shared: dict[int, int] = {}
+        shared: dict[int, float] = {}
         recency: dict[int, object] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for story_id, last_seen in cursor.fetchall():
-                shared[story_id] = shared.get(story_id, 0) + 1
+            for key, story_id, last_seen in cursor.fetchall():
+                shared[story_id] = shared.get(story_id, 0.0) + keys[key]
                 recency[story_id] = last_seen
-        floor = min(self.min_shared, len(keys))
-        ranked = sorted((s for s, n in shared.items() if n >= floor),
-                        key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
-        if not ranked:
-            return []
+        ranked = sorted(shared, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
         summaries = dict(Story.objects.filter(id__in=ranked).values_list("id", "summary"))
         return [(story_id, StorySummary.from_dict(summaries[story_id])) for story_id in ranked
-                if story_id in summaries]
+                if summaries.get(story_id)]
+
+    def get(self, story_id: int) -> StorySummary:
+        return StorySummary.from_dict(Story.objects.values_list("summary", flat=True).get(id=story_id))
 
     def add(self, story_id: int, summary: StorySummary) -> None:
         self.update(story_id, summary, old_keys=set())

@@ -1,0 +1,62 @@
+from sociose.stories.entities import Entity, extract_entities
+
+
+def found(title: str, text: str) -> dict[tuple[str, str], int]:
+    return {(e.name, e.kind): e.count for e in extract_entities(title, text)}
+
+
+def test_people_with_titles_and_later_surnames():
+    text = ("President Donald Trump met Chinese President Xi Jinping in Beijing on Friday. "
+            "Trump said the talks went well, and Xi agreed. Sen. Elizabeth Warren criticised the visit.")
+    entities = found("Trump meets Xi", text)
+    assert entities[("Donald Trump", "person")] == 3  # "President Donald Trump", "Trump said", title "Trump"
+    assert entities[("Xi Jinping", "person")] == 3
+    assert ("Elizabeth Warren", "person") in entities
+    assert ("China", "place") in entities  # from the demonym "Chinese"
+    assert ("Beijing", "place") in entities
+
+
+def test_organisations_by_suffix_prefix_and_acronym():
+    text = ("The Bank of England raised rates on Thursday. Shares of Acme Holdings fell while the Labour Party "
+            "called for calm. NATO and the U.N. met in Brussels, and the FBI opened an inquiry.")
+    entities = found("Rates rise", text)
+    for name in ("Bank of England", "Acme Holdings", "Labour Party", "NATO", "United Nations", "FBI"):
+        assert (name, "org") in entities, name
+    assert ("Brussels", "place") in entities
+
+
+def test_places_aliases_and_demonyms():
+    text = ("North Korean state media said the missile flew over Hokkaido. The U.S. and South Korea condemned "
+            "the launch, and Japanese officials met in Tokyo.")
+    entities = found("Missile over Japan", text)
+    assert ("North Korea", "place") in entities
+    assert ("United States", "place") in entities
+    assert ("South Korea", "place") in entities
+    assert ("Japan", "place") in entities
+    assert ("Tokyo", "place") in entities
+
+
+def test_sentence_starts_and_ordinary_capitalised_words_are_not_names():
+    text = ("Eventually the rescue ended. Officials said the river was calm, and officials in Duisburg agreed. "
+            "Monday was quiet in Duisburg.")
+    names = {name for name, _ in found("Rescue ends", text)}
+    assert "Eventually" not in names
+    assert "Officials" not in names
+    assert "Monday" not in names
+    assert "Duisburg" in names
+
+
+def test_title_case_headline_without_body_keeps_only_known_names():
+    names = found("Justin Bieber Gets Irritated In Deposition Over Selena Gomez Question", "")
+    assert ("Justin Bieber", "person") in names
+    assert ("Selena Gomez", "person") in names
+    assert not any("Irritated" in name or "Deposition" in name for name, _ in names)
+
+
+def test_person_key_matches_across_articles_by_surname():
+    assert Entity("Donald Trump", "person").key == Entity("Trump", "person").key
+    assert Entity("China", "place").key == "place:china"
+
+
+def test_empty_input():
+    assert extract_entities("", "") == []

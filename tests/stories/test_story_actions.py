@@ -1,0 +1,212 @@
+"""The story engine in the database: assignment, reprint counting, merge/split, recluster, ranking, related."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from sociose.articles.actions import do_store_article
+from sociose.articles.models import Article
+from sociose.ingest.draft import ArticleDraft
+from sociose.stories import actions
+from sociose.stories.clustering import Clusterer
+from sociose.stories.models import Membership, Story, StoryEvent
+from tests.articles.test_store import edited_copy
+from tests.factories import giveme_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def events(records):
+    grouped = defaultdict(list)
+    for record in records:
+        cluster = record["newsCluster"]
+        cluster = ast.literal_eval(cluster) if isinstance(cluster, str) else cluster
+        grouped[cluster["EventId"]].append(record)
+    return dict(sorted(grouped.items(), key=lambda item: -len(item[1])))
+
+
+def store(record, url=None, **overrides):
+    fields = {"title": record["title"], "text": record["text"], **overrides}
+    draft = ArticleDraft(url=url or record["url"], **fields)
+    return do_store_article(draft, via="file").article
+
+
+def partition(mapping: dict) -> set[frozenset]:
+    groups = defaultdict(set)
+    for item, group in mapping.items():
+        groups[group].add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_database_engine_gives_the_same_stories_as_the_in_memory_engine():
+    records = [r for group in list(events(giveme_articles()).values())[:6] for r in group]
+    articles = [store(r) for r in records]
+    in_memory = Clusterer()
+    memory_assignment = {a.id: in_memory.assign(actions._features(a, save_entities=False)).story_id for a in articles}
+    for article in articles:
+        actions.assign_story(article)
+    db_assignment = dict(Membership.objects.values_list("article_id", "story_id"))
+    assert partition(db_assignment) == partition(memory_assignment)
+
+
+def test_articles_of_one_event_share_a_story_and_recluster_is_deterministic():
+    groups = list(events(giveme_articles()).values())[:4]
+    for group in groups:
+        for record in group:
+            actions.assign_story(store(record))
+    first = partition(dict(Membership.objects.values_list("article__url", "story_id")))
+    assert actions.recluster() == len(first)
+    assert partition(actions.export_assignments()) == first
+    actions.recluster()
+    assert partition(actions.export_assignments()) == first
+    # the biggest event is one story
+    assert any({r["url"] for r in groups[0]} <= group for group in first)
+
+
+def test_wire_copies_count_once_and_the_first_outlet_is_known():
+    long_reports = [[r for r in g if len(r["text"].split()) >= 300] for g in events(giveme_articles()).values()]
+    wire, independent = next(g[:2] for g in long_reports if len(g) >= 2)
+    start = timezone.now() - timedelta(hours=5)
+    original = store(wire, url="https://wire.example/1", authors=["Associated Press"], published_at=start)
+    copies = [store(wire, url=f"https://paper{n}.example/a", text=edited_copy(wire["text"], n),
+                    published_at=start + timedelta(hours=n + 1)) for n in range(3)]
+    own = store(independent, url="https://own.example/b", published_at=start + timedelta(hours=2))
+    for article in [original, *copies, own]:
+        actions.assign_story(article)
+    story = Story.objects.get(memberships__article=original)
+    assert set(Membership.objects.filter(story=story).values_list("article_id", flat=True)) == \
+        {original.id, own.id, *(c.id for c in copies)}
+    assert (story.article_count, story.independent_count, story.reprint_count) == (5, 2, 3)
+    assert story.first_outlet.domain == "wire.example"
+    assert not Membership.objects.get(article=original).is_reprint
+    assert all(Membership.objects.get(article=c).is_reprint for c in copies)
+
+
+def test_merge_and_split_keep_every_article_in_exactly_one_story_and_are_recorded():
+    a, b = list(events(giveme_articles()).values())[:2]
+    for record in a + b:
+        actions.assign_story(store(record))
+    story_a = Story.objects.get(memberships__article__url=a[0]["url"])
+    story_b = Story.objects.get(memberships__article__url=b[0]["url"])
+    assert story_a != story_b
+    total = Article.objects.count()
+    in_a = set(Membership.objects.filter(story=story_a).values_list("article_id", flat=True))
+    in_b = set(Membership.objects.filter(story=story_b).values_list("article_id", flat=True))
+
+    kept = actions.do_merge_stories(story_a, story_b, reason="test merge")
+    assert Membership.objects.count() == total
+    assert set(Membership.objects.filter(story=kept).values_list("article_id", flat=True)) == in_a | in_b
+    assert kept.article_count == len(in_a | in_b)
+    story_b.refresh_from_db()
+    assert story_b.merged_into == kept and story_b.article_count == 0
+
+    moved = sorted(in_b)
+    new = actions.do_split_story(kept, moved, reason="test split")
+    assert Membership.objects.count() == total
+    assert set(Membership.objects.filter(story=new).values_list("article_id", flat=True)) == set(moved)
+    kept.refresh_from_db()
+    assert kept.article_count + new.article_count == len(in_a | in_b)
+    assert list(StoryEvent.objects.order_by("created_at").values_list("kind", flat=True)) == ["merge", "split"]
+    with pytest.raises(ValueError):
+        actions.do_split_story(new, moved, reason="would empty the story")
+
+
+def test_top_stories_rank_breadth_against_age_and_pins_first():
+    now = timezone.now()
+
+    def story(independent, outlets, hours_ago, pinned=False):
+        s = Story.objects.create(first_seen=now - timedelta(hours=hours_ago), last_seen=now - timedelta(hours=hours_ago),
+                                 independent_count=independent, outlet_count=outlets, article_count=independent,
+                                 pinned=pinned, title=f"{independent}/{hours_ago}h")
+        actions._rescore(s, now=now)
+        s.save()
+        return s
+
+    broad_fresh = story(8, 8, 1)
+    narrow_fresh = story(1, 1, 1)
+    broad_old = story(10, 10, 48)
+    pinned_small = story(1, 1, 30, pinned=True)
+    assert list(actions.top_stories()) == [pinned_small, broad_fresh, narrow_fresh, broad_old]
+    assert broad_fresh.score_inputs["independent_reports"] == 8
+
+
+def test_related_stories_never_include_the_story_itself():
+    for group in list(events(giveme_articles()).values())[:8]:
+        for record in group:
+            actions.assign_story(store(record))
+    for story in Story.objects.filter(merged_into=None):
+        related = actions.related_stories(story)
+        assert story not in related
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_on_postgresql_do_not_split_one_event():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency between worker processes is checked on PostgreSQL (CI runs it)")
+    from sociose.stories.tasks import process_article
+
+    group = list(events(giveme_articles()).values())[0][:12]
+    for record in group:
+        process_article.enqueue(store(record).id)
+    database = settings.DATABASES["default"]
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    workers = [subprocess.Popen([sys.executable, "-m", "sociose.cli", "worker", "--batch"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(3)]
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0, worker.stderr.read()
+    assert Membership.objects.count() == len(group)
+    stories = set(Membership.objects.values_list("story_id", flat=True))
+    in_memory = Clusterer()
+    expected = {in_memory.assign(actions._features(a, save_entities=False)).story_id
+                for a in Article.objects.select_related("outlet").order_by("id")}
+    assert len(stories) == len(expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_assignments_of_one_event_make_one_story():
+    """Pairs of articles that belong together, assigned at the same instant by two threads (two connections)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("truly simultaneous transactions are checked on PostgreSQL (CI runs it)")
+    import threading
+
+    pairs = []
+    for group in events(giveme_articles()).values():
+        if len(group) >= 2:
+            first, second = store(group[0]), store(group[1])
+            memory = Clusterer()
+            if len({memory.assign(actions._features(a, save_entities=False)).story_id for a in (first, second)}) == 1:
+                pairs.append((first, second))
+        if len(pairs) == 6:
+            break
+    assert len(pairs) == 6
+    for first, second in pairs:
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def work(article):
+            try:
+                barrier.wait()
+                actions.assign_story(article)
+            except Exception as error:  # surfaced below; a thread's exception would otherwise vanish
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work, args=(a,)) for a in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors
+        assert Membership.objects.get(article=first).story_id == Membership.objects.get(article=second).story_id
