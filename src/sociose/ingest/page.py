@@ -621,7 +621,7 @@ def _description(metas: dict[str, list[str]], article: dict) -> str:
 
 def _outlet(metas: dict[str, list[str]], article: dict, nodes: list[dict]) -> str:
     """The name the page gives its outlet: og:site_name, the article's JSON-LD publisher, the JSON-LD WebSite,
-    application-name or publisher metas. None where it gives none (the outlet is then named after its domain, and
+    application-name or publisher metas; empty where it gives none (the outlet is then named after its domain, and
     renamed when a later page names it)."""
     publisher = article.get("publisher")
     if isinstance(publisher, list):

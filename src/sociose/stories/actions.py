@@ -20,7 +20,7 @@ from sociose.articles.wire import wire_agency
 from sociose.stories import ranking
 from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
-from sociose.stories.index import DbStoryIndex, DbTermStats
+from sociose.stories.index import DbStoryIndex, DbTermStats, new_version
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,8 @@ def assign_story(article: Article) -> Membership:
         assignment = clusterer.assign(_features(article, save_entities=True))
         story = Story.objects.get(id=assignment.story_id)
         membership = _join(story, article, assignment.score, created=assignment.created)
+        if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
+            return membership
         for kept, absorbed in clusterer.settle(story.id):  # the index already holds the merged summaries
             _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
                           reason="The engine found the two stories' coverage to be about one event.")
@@ -85,15 +87,18 @@ def _join(story: Story, article: Article, score: float, *, created: bool) -> Mem
     """Add the membership and update the story's counts incrementally (constant cost whatever the story's size)."""
     origin = origin_of(article)
     when = article_time(article)
-    seen_origin = Membership.objects.filter(story=story, origin=origin).exists()
-    seen_outlet = Membership.objects.filter(story=story, outlet_id=article.outlet_id).exists()
+    seen_origin = seen_outlet = False
+    if not created:
+        members = Membership.objects.filter(story=story)
+        seen_origin = members.filter(origin=origin).exists()
+        seen_outlet = members.filter(outlet_id=article.outlet_id).exists()
     membership = Membership.objects.create(article=article, story=story, outlet_id=article.outlet_id,
                                            published_at=when, origin=origin, is_reprint=seen_origin, score=score)
     story.independent_count += not seen_origin
     story.reprint_count += seen_origin
     story.outlet_count += not seen_outlet
-    first = Membership.objects.filter(story=story).order_by("published_at", "article_id").first()
-    story.first_outlet_id = first.outlet_id
+    if created or when <= story.first_seen:  # the index has already moved first_seen to the earliest article
+        story.first_outlet_id = article.outlet_id
     if created:
         story.title = article.title
     story.updated_at = timezone.now()
@@ -164,7 +169,7 @@ def _move_members(kept: Story, absorbed: Story, *, actor, automatic: bool, reaso
     absorbed.refresh_from_db()
     absorbed.merged_into = kept
     absorbed.article_count = absorbed.independent_count = absorbed.reprint_count = absorbed.outlet_count = 0
-    absorbed.summary, absorbed.score, absorbed.score_inputs = {}, 0, {}
+    absorbed.summary, absorbed.version, absorbed.score, absorbed.score_inputs = {}, new_version(), 0, {}
     absorbed.save()
     kept.refresh_from_db()
     recount(kept)

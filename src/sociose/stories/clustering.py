@@ -152,6 +152,9 @@ class StorySummary:
         return {"t:" + t for t, _ in top_terms} | {"e:" + e for e, _ in top_entities}
 
 
+# A TermStats key no article has (terms and entity keys never contain a NUL): its IDF is the largest possible.
+UNSEEN_KEY = "\0"
+
 # --- state interfaces ----------------------------------------------------------------------------------------------
 
 
@@ -282,6 +285,9 @@ class Config:
     #         + heat bonus; the best candidate is joined when its score reaches `threshold`, else a story starts.
     threshold: float = 0.15
     entity_share: float = 0.2  # shared people/organisations/places: aliases and names that the words miss
+    # Shared-entity evidence (kind weight x specificity, summed; see Clusterer.entity_confidence) at which the entity
+    # cosine counts in full: one rare person or organisation, or two or three moderately rare names.
+    entity_evidence: float = 0.7
     min_similarity: float = 0.05  # below this blended similarity no time bonus can make a candidate eligible
     window: timedelta = timedelta(days=120)  # candidates: stories active within this of the article
     # Time penalty: the gap to the story's last article, measured in the story's own pace (its mean interval between
@@ -293,10 +299,12 @@ class Config:
     last_gap_days: float = 2.0
     pace_min_days: float = 1 / 24
     pace_max_days: float = 2.0
+    pace_prior: float = 2.0
     age_scale: float = 0.03
     age_days: float = 14.0
     # Heat bonus: a story being covered right now draws the next related article (the prior of a Dirichlet-Hawkes
     # process: proportional to the story's recent, exponentially decayed article count).
+    penalty_pivot: float = 0.3
     heat_scale: float = 0.04
     heat_hours: float = 6.0
     heat_ref: float = 5.0
@@ -377,13 +385,34 @@ class Clusterer:
         similarity = _cosine(vector, story.centroid)
         if config.entity_share and entities and story.entities:
             # The story side was IDF-weighted as its articles arrived: IDF is only looked up for the article's keys.
-            entity_similarity = _cosine(_unit(entities), story.entities)
+            entity_similarity = _cosine(_unit(entities), story.entities) * self.entity_confidence(entities, story)
             similarity = (1 - config.entity_share) * similarity + config.entity_share * entity_similarity
         elif config.entity_share:
             similarity *= 1 - config.entity_share
         if similarity < config.min_similarity:
             return -1.0
-        return similarity - self.time_penalty(when, story) + self.heat_bonus(when, story)
+        doubt = max(0.0, 1.0 - similarity) / (1.0 - config.penalty_pivot) if config.penalty_pivot < 1 else 1.0
+        return similarity - doubt * self.time_penalty(when, story) + self.heat_bonus(when, story)
+
+    def entity_confidence(self, entities: dict[str, float], story: StorySummary) -> float:
+        """How much a match on these entities says, from 0 to 1: the specificity of the shared entities, summed.
+
+        The entity cosine alone is scale-free, so a headline whose only name is "U.S." matches every story about
+        America perfectly. A shared entity counts by its kind (a place is weaker evidence than a person) times its
+        specificity, the share of the corpus' information it carries: (idf - 1) / (max idf - 1), i.e.
+        log(N / df) / log(N), near 1 for a name a handful of articles mention, near 0 for one in every article.
+        """
+        config = self.config
+        idf = self.stats.idf
+        most = idf(UNSEEN_KEY) - 1.0  # the IDF of a key no article has: log(N + 1) + 1
+        if most <= 0:
+            return 1.0
+        evidence = 0.0
+        for key in entities:
+            if key in story.entities:
+                specificity = max(0.0, idf("e:" + key) - 1.0) / most
+                evidence += ENTITY_KIND_WEIGHT.get(key.split(":", 1)[0], 0.8) * specificity
+        return min(1.0, evidence / config.entity_evidence)
 
     def heat_bonus(self, when: datetime | None, story: StorySummary) -> float:
         config = self.config
@@ -400,11 +429,11 @@ class Clusterer:
         else:  # an older article arriving late
             since_last = _days(story.first_seen - when)
         age = _days(when - story.first_seen)
-        if story.size >= 2:
-            span = _days(story.last_seen - story.first_seen)
-            pace = min(config.pace_max_days, max(config.pace_min_days, span / (story.size - 1)))
-        else:
-            pace = config.last_gap_days
+        # The story's pace: its mean interval, shrunk towards `last_gap_days` by `pace_prior` pseudo-intervals, so
+        # that a few articles with the same (date-only) time do not make a story look as fast as a real burst.
+        span = _days(story.last_seen - story.first_seen)
+        pace = (span + config.pace_prior * config.last_gap_days) / (story.size - 1 + config.pace_prior)
+        pace = min(config.pace_max_days, max(config.pace_min_days, pace))
         return (config.last_gap_scale * math.log1p(since_last / pace)
                 + config.age_scale * math.log1p(age / config.age_days))
 

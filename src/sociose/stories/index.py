@@ -9,6 +9,7 @@ INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen)
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,17 @@ from django.db import connection
 from sociose.stories.clustering import INDEX_ENTITIES, INDEX_LIMIT, INDEX_PER_KEY, INDEX_TERMS, StorySummary
 from sociose.stories.models import Story, StoryKey, TermStat
 
+
+
+# Parsed summaries of recently seen stories, per process: story id -> (version, summary). Bounded; the oldest go first.
+_CACHE: dict[int, tuple[int, StorySummary | None]] = {}
+_CACHE_SIZE = 20_000
+
+
+def new_version() -> int:
+    """A fresh random version: unlike a counter, a version written by a transaction that rolled back never comes
+    back with other contents, so a cached summary can never be mistaken for a newer one."""
+    return secrets.randbits(62)
 
 
 class DbTermStats:
@@ -82,12 +94,23 @@ class DbStoryIndex:
                 shared[story_id] = shared.get(story_id, 0.0) + keys[key]
                 recency[story_id] = last_seen
         ranked = sorted(shared, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
-        summaries = dict(Story.objects.filter(id__in=ranked).values_list("id", "summary"))
-        return [(story_id, StorySummary.from_dict(summaries[story_id])) for story_id in ranked
-                if summaries.get(story_id)]
+        summaries = self._summaries(ranked)
+        return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
+
+    def _summaries(self, ids: list[int]) -> dict[int, StorySummary]:
+        """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
+        changes, and parsing its JSON would otherwise be the largest cost of a lookup."""
+        versions = dict(Story.objects.filter(id__in=ids).values_list("id", "version"))
+        stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
+        if stale:
+            for story_id, version, summary in Story.objects.filter(id__in=stale).values_list("id", "version", "summary"):
+                _CACHE[story_id] = (version, StorySummary.from_dict(summary) if summary else None)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+        return {i: _CACHE[i][1] for i in ids if i in versions and _CACHE.get(i, (None,))[0] == versions[i]}
 
     def get(self, story_id: int) -> StorySummary:
-        return StorySummary.from_dict(Story.objects.values_list("summary", flat=True).get(id=story_id))
+        return self._summaries([story_id])[story_id]
 
     def add(self, story_id: int, summary: StorySummary) -> None:
         self.update(story_id, summary, old_keys=set())
@@ -96,7 +119,8 @@ class DbStoryIndex:
         table = StoryKey._meta.db_table
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
         Story.objects.filter(id=story_id).update(summary=summary.to_dict(), first_seen=summary.first_seen,
-                                                 last_seen=summary.last_seen, article_count=summary.size)
+                                                 last_seen=summary.last_seen, article_count=summary.size,
+                                                 version=new_version())
         with connection.cursor() as cursor:
             if old_keys is None:
                 cursor.execute(f"SELECT key FROM {table} WHERE story_id = %s", [story_id])

@@ -11,7 +11,7 @@ from sociose.stories.actions import assign_story
 @task()
 def process_article(article_id: int) -> int | None:
     """Assign a new article to its story; returns the story's id."""
-    article = Article.objects.select_related("outlet").filter(id=article_id).first()
+    article = Article.objects.select_related("outlet", "reprint_of").filter(id=article_id).first()
     if article is None:  # deleted before its turn came
         return None
     return assign_story(article).story_id

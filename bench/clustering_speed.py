@@ -1,0 +1,146 @@
+"""Clustering speed: articles per second through the database-backed story engine (entity extraction, term stats,
+candidate lookup, assignment, counts), excluding page extraction, with 10k, 100k and 1M articles already in the
+archive (synthetic stories, index keys and term statistics), each size in a fresh process on SQLite.
+
+    python -m bench.clustering_speed                 # every size; prints the table
+    python -m bench.clustering_speed --archive 10000 # one measurement, one JSON line
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from bench.common import SHARED_DATA, peak_rss_mb, run_isolated
+
+SIZES = (10_000, 100_000, 1_000_000)
+STREAM = 1000  # articles clustered and timed
+STORY_SIZE = 4  # archive articles per synthetic story
+
+
+def build_archive(size: int, vocabulary: list[str], now: datetime) -> None:
+    """Insert `size` articles in size/STORY_SIZE stories, spread over the last 120 days, with index keys drawn from
+    the stream's own vocabulary (Zipf-like), so candidate lookups meet long posting lists as on a real site."""
+    from django.db import connection, transaction
+
+    from sociose.articles.models import Article
+    from sociose.sources.models import Outlet
+    from sociose.stories.clustering import INDEX_ENTITIES, INDEX_TERMS
+    from sociose.stories.models import Membership, Story, StoryKey, TermStat
+
+    rng = random.Random(7)
+    outlets = [Outlet.objects.create(name=f"Outlet {n}", domain=f"outlet{n}.example") for n in range(200)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    stories = size // STORY_SIZE
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, stories, 5000):
+            story_rows, key_rows = [], []
+            for number in range(start, min(stories, start + 5000)):
+                seen = now - timedelta(days=120) * (1 - number / stories)
+                terms = set(rng.choices(vocabulary, weights, k=INDEX_TERMS + 20))
+                centroid = {term: rng.random() for term in list(terms)[:60]}
+                summary = {"centroid": centroid, "entities": {}, "first_seen": seen.isoformat(),
+                           "last_seen": seen.isoformat(), "size": STORY_SIZE, "outlets": {}}
+                story_rows.append((number + 1, seen, seen, seen, seen, json.dumps(summary), STORY_SIZE))
+                keys = sorted(centroid, key=centroid.get, reverse=True)[:INDEX_TERMS + INDEX_ENTITIES]
+                key_rows += [(number + 1, "t:" + key, seen) for key in keys]
+            cursor.executemany(
+                f"INSERT INTO {Story._meta.db_table} (id, version, created_at, updated_at, first_seen, last_seen, title, summary,"
+                " article_count, independent_count, reprint_count, outlet_count, pinned, score, score_inputs) "
+                "VALUES (%s, 0, %s, %s, %s, %s, '', %s, %s, 0, 0, 0, false, 0, '{}')", story_rows)
+            cursor.executemany(f"INSERT INTO {StoryKey._meta.db_table} (story_id, key, last_seen) VALUES (%s, %s, %s)",
+                               key_rows)
+        for start in range(0, size, 20000):
+            rows = [(n + 1, f"https://archive.example/{n}", outlets[n % 200].id, now, now)
+                    for n in range(start, min(size, start + 20000))]
+            cursor.executemany(
+                f"INSERT INTO {Article._meta.db_table} (id, canonical_url, url, outlet_id, via, title, authors, "
+                "fetched_at, published_at, language, description, text, image_url, image_caption, image_credit, "
+                "license, content_hash) VALUES (%s, %s, %s, %s, 'file', 'x', '[]', %s, %s, 'en', '', '', '', '', '', "
+                "'', '')", [(n, url, url, outlet, a, b) for n, url, outlet, a, b in rows])
+            cursor.executemany(
+                f"INSERT INTO {Membership._meta.db_table} (article_id, story_id, outlet_id, published_at, origin, "
+                "is_reprint, score, assigned_at) VALUES (%s, %s, %s, %s, %s, false, 0, %s)",
+                [(n, (n - 1) // STORY_SIZE + 1, outlet, a, f"article:{n}", a) for n, _, outlet, a, _ in rows])
+        frequencies = [(term, max(1, int(size * 0.3 / (rank + 1)))) for rank, term in enumerate(vocabulary)]
+        cursor.executemany(f"INSERT INTO {TermStat._meta.db_table} (term, documents) VALUES (%s, %s)",
+                           [("", size), *frequencies])
+
+
+def stream_records() -> list[dict]:
+    records = []
+    for file in sorted((SHARED_DATA / "giveme5w1h-news-cluster" / "data").glob("*.json")):
+        record = json.loads(file.read_text(encoding="utf-8"))
+        if record.get("title") and len(record.get("text") or "") > 300:
+            records.append(record)
+    return records
+
+
+def one(archive: int) -> None:
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix="sociose-bench-")
+    os.environ.update(SOCIOSE_HOME=home, DJANGO_SETTINGS_MODULE="sociose.settings", SOCIOSE_LOG_LEVEL="ERROR")
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from sociose.articles.actions import do_store_article
+    from sociose.articles.models import Article
+    from sociose.ingest.draft import ArticleDraft
+    from sociose.stories.actions import assign_story
+    from sociose.stories.clustering import terms
+
+    call_command("migrate", verbosity=0)
+    records = stream_records()
+    vocabulary = sorted({t for r in records for t in terms(r["title"] + " " + r["text"][:2000])})
+    random.Random(3).shuffle(vocabulary)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    build_archive(archive, vocabulary, now - timedelta(days=2))
+    built = time.perf_counter() - started
+    stream = []
+    for n in range(STREAM):
+        record = records[n % len(records)]
+        draft = ArticleDraft(url=f"https://stream{n // len(records)}.example/{n}", title=record["title"],
+                             text=record["text"],
+                             published_at=now - timedelta(hours=48) + timedelta(minutes=3 * n))
+        stream.append(do_store_article(draft, via="file").article.id)
+    articles = list(Article.objects.select_related("outlet").filter(id__in=stream).order_by("id"))
+    started = time.perf_counter()
+    for article in articles:
+        assign_story(article)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"archive": archive, "articles": len(articles), "seconds": seconds,
+                      "ms_per_article": seconds / len(articles) * 1000, "rate": len(articles) / seconds,
+                      "build_seconds": built, "peak_rss_mb": peak_rss_mb()}))
+
+
+def main(sizes=SIZES) -> None:
+    if not (SHARED_DATA / "giveme5w1h-news-cluster").exists():
+        print("skipped: giveme5w1h-news-cluster not found")
+        return
+    results = [run_isolated("bench.clustering_speed", "--archive", str(size)) for size in sizes]
+    print(f"Clustering speed, database engine on SQLite, one core ({STREAM} full-text articles clustered into an "
+          "archive of synthetic stories)")
+    print(f"{'archive':>10}{'articles/s':>12}{'ms/article':>12}{'peak MB':>9}")
+    for r in results:
+        print(f"{r['archive']:>10,}{r['rate']:12.0f}{r['ms_per_article']:12.2f}{r['peak_rss_mb']:9.0f}")
+    print(f"cost at {results[-1]['archive']:,} / cost at {results[0]['archive']:,} = "
+          f"{results[-1]['ms_per_article'] / results[0]['ms_per_article']:.2f} (target <= 1.5); "
+          f"target >= 500 articles/s")
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10_000)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--archive", type=int)
+    args = parser.parse_args()
+    one(args.archive) if args.archive else main()
