@@ -1,5 +1,6 @@
 import json
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
@@ -215,3 +216,55 @@ def test_term_stats_count_an_article_before_scoring_it():
 def test_terms_are_lower_cased_stemmed_and_free_of_stop_words():
     assert terms("The Launches of North Korea's missiles") == ["launch", "north", "korea", "missil"]
     assert stem("launched") == stem("launching") == stem("launches") == "launch"
+
+
+def test_a_common_place_alone_is_weak_entity_evidence_while_a_rare_name_is_strong():
+    clusterer = Clusterer()
+    background(clusterer)
+    for i in range(20):  # "U.S." in many articles on many subjects: low specificity
+        clusterer.weigh(features(f"U.S. report number {i}", "Officials in the U.S. published figures.", T0))
+    story = StorySummary(entities={"place:united states": 1.0, "person:karpeles": 1.0})
+    common = clusterer.weights(features("U.S. figures", "The U.S. published figures.", T0))[1]
+    rare = clusterer.weights(features("Mark Karpeles speaks", "Mark Karpeles spoke on Monday.", T0))[1]
+    assert "place:united states" in common and "person:karpeles" in rare
+    assert clusterer.entity_confidence(common, story) < 0.2
+    assert clusterer.entity_confidence(rare, story) == 1.0
+    assert clusterer.entity_confidence(common, StorySummary(entities={"person:karpeles": 1.0})) == 0.0
+
+
+def test_date_only_times_do_not_make_a_story_look_like_a_burst():
+    # Three reports stamped with the same date (no time of day): a report the next day is a follow-up, not a return
+    # after a silence thirty times the story's pace.
+    clusterer = Clusterer()
+    story = StorySummary(first_seen=T0, last_seen=T0, size=3)
+    next_day = clusterer.time_penalty(T0 + timedelta(days=1), story)
+    assert next_day < clusterer.config.last_gap_scale * 1.0
+    burst = StorySummary(first_seen=T0, last_seen=T0 + timedelta(minutes=30), size=60)  # a real burst: a faster pace
+    assert clusterer.time_penalty(T0 + timedelta(days=1), burst) > next_day
+
+
+def test_time_penalty_weighs_less_when_the_content_matches_closely():
+    clusterer = Clusterer()
+    background(clusterer)
+    title, text = QUAKE[0]
+    story = clusterer.index.get(clusterer.assign(features(title, text, T0)).story_id)
+    when = T0 + timedelta(weeks=5)
+    strict = Clusterer(clusterer.index, clusterer.stats, config=replace(clusterer.config, penalty_pivot=1.0))
+
+    def drop(engine, title, text):  # what five weeks' silence costs this article against the story
+        vector, entities = engine.weights(features(title, text, when))
+        now, later = engine.score(vector, entities, T0, story), engine.score(vector, entities, when, story)
+        assert now > 0
+        return now - later
+
+    assert drop(clusterer, title, text) < 0.01  # a late copy of the same report
+    assert 0 < drop(clusterer, *QUAKE[1]) < drop(strict, *QUAKE[1])  # a close report: less than in full
+    assert drop(clusterer, *NEW_QUAKE) >= drop(strict, *NEW_QUAKE)  # same topic, other specifics: in full or more
+
+
+def test_summaries_from_before_new_fields_still_load():
+    old = {"centroid": {"quake": 1.0}, "entities": {}, "first_seen": T0.isoformat(), "last_seen": T0.isoformat(),
+           "size": 1, "outlets": {}}
+    summary = StorySummary.from_dict(old)
+    assert summary.size == 1 and summary.heat == 0.0
+    assert StorySummary.from_dict(summary.to_dict()) == summary

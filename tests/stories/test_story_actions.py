@@ -210,3 +210,33 @@ def test_simultaneous_assignments_of_one_event_make_one_story():
             thread.join(timeout=60)
         assert not errors
         assert Membership.objects.get(article=first).story_id == Membership.objects.get(article=second).story_id
+
+
+def test_stories_export_and_recluster_commands():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    group = list(events(giveme_articles()).values())[0][:5]
+    for record in group:
+        actions.assign_story(store(record))
+    out = StringIO()
+    call_command("stories", "export", stdout=out)
+    exported = json.loads(out.getvalue())
+    assert set(exported) == {r["url"] for r in group}
+    out = StringIO()
+    call_command("stories", "recluster", stdout=out)
+    assert out.getvalue().strip() == f"{len(set(exported.values()))} stories"
+    assert partition(actions.export_assignments()) == partition(exported)
+
+
+def test_scores_are_refreshed_as_time_passes():
+    story = Story.objects.create(first_seen=timezone.now() - timedelta(hours=30), independent_count=3,
+                                 last_seen=timezone.now() - timedelta(hours=30), outlet_count=3, article_count=3)
+    actions._rescore(story, now=story.last_seen)
+    story.save()
+    fresh = story.score
+    assert actions.refresh_scores(window=timedelta(days=3)) == 1
+    story.refresh_from_db()
+    assert 0 < story.score < fresh and story.score_inputs["age_hours"] >= 30

@@ -1,4 +1,5 @@
-"""The feed scheduler: a loop that queues a refresh for every feed whose next poll is due."""
+"""The scheduler: a loop that queues a refresh for every feed whose next poll is due and refreshes the top-story
+scores of recently active stories (their time decay changes the order as hours pass)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from sociose.sources.models import Feed
+from sociose.stories.actions import refresh_scores
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
             queued = enqueue_due_feeds()
             if queued:
                 log.info("queued %d feed refreshes", queued)
+            refresh_scores()  # top-story scores decay with time, so they are recomputed as time passes
         except Exception:  # a database hiccup must not end the scheduler; it tries again next tick
             log.exception("scheduler tick failed")
         finally:

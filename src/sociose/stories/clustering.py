@@ -12,7 +12,9 @@ A story is kept as a `StorySummary` (a JSON-able dict via `to_dict`/`from_dict`)
 terms, its entity counts, first/last seen, size and outlets. `Clusterer.assign` scores the article against each
 candidate by a blend of term cosine and entity support, then subtracts a time penalty that grows with the gap to the
 story's last article (is the story still running?) and, more slowly, with its age (next year's ceremony, a second
-earthquake weeks later: a new event on the same topic). See `Config` for the figures and why.
+earthquake weeks later: a new event on the same topic), weighed by how much the content leaves in doubt. Entity
+support counts only as far as the shared names are specific (a lone "U.S." says little). See `Config` for the figures
+and why.
 """
 
 from __future__ import annotations
@@ -299,12 +301,16 @@ class Config:
     last_gap_days: float = 2.0
     pace_min_days: float = 1 / 24
     pace_max_days: float = 2.0
-    pace_prior: float = 2.0
+    pace_prior: float = 2.0  # pseudo-intervals of `last_gap_days` in the pace estimate (see time_penalty)
     age_scale: float = 0.03
     age_days: float = 14.0
+    # The time penalty weighs as much as the content leaves in doubt: in full at a blended similarity of
+    # `penalty_pivot`, more below it, less above, none for an identical text. A follow-up that repeats the event's
+    # specifics (a misdated copy, a late republication, "death toll rises to 85") still joins an older story, while a
+    # same-topic new event, which shares the topic's words but not its names and figures, still starts its own.
+    penalty_pivot: float = 0.3
     # Heat bonus: a story being covered right now draws the next related article (the prior of a Dirichlet-Hawkes
     # process: proportional to the story's recent, exponentially decayed article count).
-    penalty_pivot: float = 0.3
     heat_scale: float = 0.04
     heat_hours: float = 6.0
     heat_ref: float = 5.0
@@ -391,7 +397,7 @@ class Clusterer:
             similarity *= 1 - config.entity_share
         if similarity < config.min_similarity:
             return -1.0
-        doubt = max(0.0, 1.0 - similarity) / (1.0 - config.penalty_pivot) if config.penalty_pivot < 1 else 1.0
+        doubt = max(0.0, 1.0 - similarity) / (1.0 - config.penalty_pivot) if config.penalty_pivot < 1 else 1.0  # Config
         return similarity - doubt * self.time_penalty(when, story) + self.heat_bonus(when, story)
 
     def entity_confidence(self, entities: dict[str, float], story: StorySummary) -> float:
@@ -432,7 +438,8 @@ class Clusterer:
         # The story's pace: its mean interval, shrunk towards `last_gap_days` by `pace_prior` pseudo-intervals, so
         # that a few articles with the same (date-only) time do not make a story look as fast as a real burst.
         span = _days(story.last_seen - story.first_seen)
-        pace = (span + config.pace_prior * config.last_gap_days) / (story.size - 1 + config.pace_prior)
+        intervals = story.size - 1 + config.pace_prior
+        pace = (span + config.pace_prior * config.last_gap_days) / intervals if intervals > 0 else config.last_gap_days
         pace = min(config.pace_max_days, max(config.pace_min_days, pace))
         return (config.last_gap_scale * math.log1p(since_last / pace)
                 + config.age_scale * math.log1p(age / config.age_days))
