@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "sociose.articles",
     "sociose.ingest",
     "sociose.stories",
+    "sociose.desk",
+    "sociose.api",
     "sociose.site",
 ]
 

@@ -21,6 +21,7 @@ from sociose.stories import ranking
 from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
 from sociose.stories.index import DbStoryIndex, DbTermStats, new_version
+from sociose.stories.signals import story_changed
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def assign_story(article: Article) -> Membership:
         assignment = clusterer.assign(_features(article, save_entities=True))
         story = Story.objects.get(id=assignment.story_id)
         membership = _join(story, article, assignment.score, created=assignment.created)
+        story_changed.send(Story, story_id=story.id, article_id=article.id)
         if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
             return membership
         for kept, absorbed in clusterer.settle(story.id):  # the index already holds the merged summaries
@@ -175,6 +177,7 @@ def _move_members(kept: Story, absorbed: Story, *, actor, automatic: bool, reaso
     recount(kept)
     StoryEvent.objects.create(kind=StoryEvent.Kind.MERGE, story=kept, other=absorbed, articles=moved,
                               actor=actor, automatic=automatic, reason=reason)
+    story_changed.send(Story, story_id=kept.id, article_id=None)
 
 
 def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reason: str) -> Story:
@@ -196,6 +199,8 @@ def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reas
             recount(each)
         StoryEvent.objects.create(kind=StoryEvent.Kind.SPLIT, story=story, other=new, articles=article_ids,
                                   actor=actor, reason=reason)
+        for each in (story, new):
+            story_changed.send(Story, story_id=each.id, article_id=None)
     return new
 
 

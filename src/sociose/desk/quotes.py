@@ -1,0 +1,704 @@
+"""Direct quotes in a news article and who said them, resolved across the article.
+
+Pure Python (regular expressions, no models, no Django): `extract_quotes(text)` finds the spans between double quote
+marks, reads the attribution next to each ("X said: “...”", "“...,” said X", "“...,” X said", "“...,” according to X",
+"“...,” she said. “...”") and resolves the local mention ("Lukes", "he", "the spokesman") to the full name the
+article introduced earlier. Precision comes before recall: when a mention cannot be tied to one named person or
+organisation the quote keeps speaker "" rather than a guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote: text == article[start:end]; speaker is "" unless resolved to a name."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str = ""
+    speaker_description: str = ""
+    speaker_mention: str = ""
+    cue: str = ""
+    resolved: bool = False
+
+
+MIN_WORDS = 4  # shorter quotes are scare quotes or titles unless an attribution sits right next to them
+MAX_CONTEXT = 300  # characters of attribution context looked at on either side of a quote
+PRONOUN_WINDOW = 2500  # how far back a "he"/"she" may reach for its antecedent
+
+# A small first-name list (written for this module, not exhaustive): used only to tell persons from organisations
+# and to give "he"/"she" their antecedent. Unknown names are simply "gender unknown".
+_MALE = set("""
+aaron abdul abdullah abe adam adrian ahmed al alan albert alberto alex alexander alexei alfred ali allen alvin amir
+andre andreas andrew andy angelo anthony antonio arnold arthur ashton barack barry ben benjamin bernard bernie bill
+billy bob bobby boris brad bradley brandon brendan brent brett brian bruce bryan byron calvin carl carlos cecil chad
+charles charlie chris christian christopher chuck clarence claude clay clifford clint cody colin corey craig curt curtis
+dale dan daniel danny darrell darren dave david dean dennis derek devin dick dimitri dmitry don donald doug douglas duane
+dwight earl ed eddie edgar eduardo edward elijah elliot emmanuel enrique eric erik ernest ethan eugene evan felipe
+fernando francis francisco frank franklin fred frederick gabriel gary gavin gene geoffrey george gerald gerhard gilbert
+giuseppe glenn gordon graham greg gregory guillermo gustavo guy hank hans harold harry harvey hassan hector henry herbert
+howard hugh hugo ian igor isaac ivan jack jacob jaime jake james jamie jared jason javier jay jeb jeff jeffrey jeremy
+jerome jerry jesse jim jimmy joe joel johann john johnny jon jonathan jorge jose josef joseph josh joshua juan julian
+justin karl keith ken kenneth kevin khalid kurt kyle lamar lance larry lawrence lee leon leonard leroy lewis lindsey
+lionel louis luis luke marc marco marcus mario mark martin marvin matt matthew maurice max michael miguel mike milton
+mitch mitchell mohamed mohammad mohammed muhammad nathan neil nicholas nick nicolas nigel noah norman oliver omar oscar
+otto pablo patrick paul pedro pete peter phil philip philippe pierre rafael ralph ramon rand randy raul ray raymond reggie
+reince ricardo richard rick ricky rob robert roberto rod rodney roger roland ron ronald ross roy rudy russell ryan salman
+sam samuel scott sean sebastian sergei sergio seth shane sheldon sherrod simon stanley stefan stephen steve steven stuart
+ted terry thomas tim timothy todd tom tommy tony travis trey tyler vernon victor vincent vladimir wade walter warren
+wayne wesley william willie wolfgang xavier yusuf zach zachary
+""".split())
+_FEMALE = set("""
+abby abigail adriana aisha alexandra alexis alice alicia alison allison amanda amber amelia amy ana andrea angela
+angelica anita ann anna anne annie april ashley audrey barbara betsy betty beverly brenda brittany brooke camila
+candice carla carly carmen carol caroline carolyn catherine cathy charlotte chelsea cheryl christina christine cindy
+claire claudia colleen connie courtney cynthia dana danielle dawn debbie deborah debra denise diana diane donna dora
+doris dorothy edith eileen elaine eleanor elena elisabeth elizabeth ellen emily emma erica erin esther eva evelyn fatima
+fiona frances gabriela gail gina gloria grace hannah harriet heather heidi helen hilary hillary holly huma ingrid irene
+isabel isabella ivanka jacqueline jan jane janet janice jasmine jean jeanne jennifer jessica jill joan joanna joanne jodi
+joni josephine joy joyce judith judy julia julie karen kate katherine kathleen kathryn kathy katie kay kayleigh kelly
+kellyanne kim kimberly kirsten kristen laura lauren leslie lila linda lisa liz loretta lori lorraine louise lucia lucy
+lynn madeleine maggie mara margaret maria marie marilyn marine marion marsha martha mary maureen megan meghan melania
+melanie melissa meryl mia michelle mildred monica nadia nancy naomi natalie nicole nikki nina nora olivia pam pamela
+patricia patty paula peggy penny priscilla rachel rebecca regina renee rita roberta rosa rose ruth sally samantha sandra
+sara sarah sharon sheila shirley sonia sophia sophie stacey stephanie susan susana suzanne sylvia tamara tammy tanya
+teresa theresa tiffany tina tracy tulsi ursula valerie vanessa veronica victoria virginia wanda wendy whitney yolanda
+yvonne zoe
+""".split())
+_FEMALE_WORDS = set("""
+she her herself woman women spokeswoman congresswoman chairwoman businesswoman councilwoman wife mother daughter sister
+widow actress queen princess duchess grandmother girl aunt niece girlfriend mrs ms miss madam lady dame
+""".split())
+_MALE_WORDS = set("""
+he his him himself man men spokesman congressman chairman businessman councilman husband father son brother widower
+king prince duke grandfather boy uncle nephew boyfriend mr sir
+""".split())
+
+_CUES = (
+    "told reporters|said in a statement|said|says|say|added|adds|told|tells|asked|asks|wrote|writes|explained|explains|noted|notes|continued|continues|"
+    "declared|declares|stated|states|argued|argues|insisted|insists|recalled|recalls|replied|replies|responded|"
+    "responds|tweeted|tweets|posted|warned|warns|claimed|claims|acknowledged|acknowledges|admitted|admits|announced|"
+    "announces|complained|complains|conceded|concedes|joked|jokes|quipped|remarked|observed|suggested|suggests|urged|"
+    "urges|predicted|predicts|countered|counters|shouted|yelled|exclaimed|emphasized|emphasised|stressed|stresses|"
+    "pointed out|points out|went on|goes on|wondered|mused|boasted|bragged|cautioned|lamented|testified|vowed|vows|"
+    "promised|promises|chanted|cried|reported|reports|concluded|agreed|agrees|answered|whispered|screamed|charged|"
+    "contended|maintained|pleaded|proclaimed|reiterated|repeated|confirmed|denied|demanded|retorted|snapped|shot back|"
+    "told reporters|assured|assures|explained|describes|described|thundered|fumed|scoffed|sighed|laughed|tweeted out"
+)
+_CUE_RE = re.compile(rf"\b(?:{_CUES})\b")
+_CUE_AT_START_RE = re.compile(rf"(?:{_CUES})\b")
+_ACCORDING_RE = re.compile(r"according to\s+", re.I)
+_AUX = {"also", "later", "then", "again", "further", "has", "had", "have", "would", "will", "was", "is", "once", "previously",
+        "recently", "simply", "only", "just", "did", "could", "might", "may", "once", "often", "repeatedly", "flatly",
+        "reportedly", "publicly", "privately", "bluntly", "firmly", "quickly", "angrily", "calmly", "recently", "has"}
+_PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "it": None, "you": None}
+_DETERMINERS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "most", "other", "his",
+                "her", "their", "its", "our", "my", "this", "that", "these", "those", "both", "each", "all", "no"}
+_PREPOSITIONS = {"for", "of", "at", "from", "with", "to", "in", "on", "by", "about", "against", "behind", "under"}
+_PARTICLES = {"de", "da", "van", "von", "der", "den", "al", "al-", "bin", "ibn", "la", "le", "di", "du", "del", "dos",
+              "das", "ter", "y"}
+_TITLES = {
+    "president", "sen.", "sen", "senator", "rep.", "rep", "representative", "gov.", "gov", "governor", "mr.", "mrs.",
+    "ms.", "mr", "mrs", "ms", "miss", "dr.", "dr", "prof.", "professor", "secretary", "gen.", "general", "judge",
+    "justice", "speaker", "chairman", "chairwoman", "mayor", "minister", "prime", "chancellor", "king", "queen", "prince",
+    "princess", "pope", "sheriff", "attorney", "lt.", "col.", "sgt.", "capt.", "captain", "adm.", "admiral", "rev.",
+    "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice", "deputy", "former", "candidate",
+    "nominee", "director", "spokesman", "spokeswoman", "congressman", "congresswoman", "pres.", "sec.", "atty.",
+    "sir", "dame", "lord", "lady", "officer", "coach", "detective", "inspector", "councilman", "councilwoman", "mr", "gop",
+}
+_TITLE_WORDS = {"sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
+                "gov": "governor", "gov.": "governor", "pres.": "president", "sec.": "secretary", "gen.": "general",
+                "dr.": "doctor", "dr": "doctor", "prof.": "professor", "atty.": "attorney", "adm.": "admiral"}
+_NOT_NAMES = {
+    "it", "this", "that", "there", "they", "he", "she", "we", "i", "you", "the", "a", "an", "but", "and", "then", "now",
+    "here", "what", "who", "asked", "when", "later", "today", "yesterday", "tonight", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "so", "yes", "no", "if", "as", "in", "on", "at", "after", "before",
+    "while", "since", "still", "also", "meanwhile", "however", "instead", "speaking", "his", "her", "their", "our",
+    "my", "its", "some", "many", "others", "one", "both", "all", "why", "how", "where", "for", "god", "lord", "jesus",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "everyone", "everybody", "nobody", "somebody", "someone", "people", "these", "those", "twitter",
+}
+_ORG_WORDS = {
+    "house", "department", "party", "committee", "university", "college", "school", "inc", "inc.", "corp", "corp.",
+    "co.", "news", "times", "post", "journal", "association", "council", "ministry", "agency", "court", "congress",
+    "senate", "campaign", "office", "institute", "center", "centre", "foundation", "bank", "union", "group", "network",
+    "service", "police", "army", "navy", "force", "forces", "administration", "commission", "board", "company",
+    "organization", "organisation", "fund", "trust", "press", "reuters", "cnn", "bbc", "fox", "nbc", "abc", "cbs",
+    "msnbc", "npr", "pac", "state", "states", "government", "club", "church", "museum", "hospital", "team", "league",
+    "federation", "society", "coalition", "alliance", "parliament", "assembly", "magazine", "tribune", "herald",
+    "gazette", "television", "radio", "media", "project", "initiative", "watch", "caucus", "authority", "airlines",
+}
+_PLACE_WORDS = {
+    "new", "north", "south", "east", "west", "united", "street", "avenue", "county", "city", "island", "islands",
+    "mountain", "river", "lake", "act", "care", "day", "war", "hall", "square", "park", "republic", "kingdom", "america",
+    "american", "americans", "democrats", "republicans", "democratic", "republican", "york", "jersey", "hampshire",
+    "carolina", "dakota", "virginia", "mexico", "angeles", "francisco", "diego", "vegas", "orleans", "valley", "bay",
+    "beach", "coast", "africa", "european", "europe", "asia", "middle", "national", "federal", "supreme", "super",
+    "tuesday", "bowl", "cup", "games", "olympics", "prize", "award", "awards", "convention", "primary", "caucuses",
+    "obamacare", "medicare", "medicaid", "security", "wall", "square", "plaza", "tower", "towers", "center", "airport",
+    "station", "road", "highway", "bridge", "capitol", "hill", "street", "media", "twitter", "facebook", "google",
+    "instagram", "youtube", "apple", "amazon", "microsoft", "street", "week", "month", "year", "age", "era",
+}
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "st", "jr", "sr",
+                  "prof", "rev", "inc", "co", "corp", "ltd", "no", "vs", "v", "mt", "ft", "pres", "sec", "atty", "maj",
+                  "adm", "hon", "messrs", "ave", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n",
+                  "d.c", "a.m", "p.m", "e.g", "i.e", "calif", "fla", "mass", "ariz", "wash", "ore", "tenn", "ky", "va",
+                  "pa", "ill", "mich", "wis", "minn", "ga", "ala", "la", "md", "conn", "ind", "okla", "colo", "nev",
+                  "neb", "kan", "miss", "mo", "del", "vt", "n.h", "n.j", "n.y", "n.c", "s.c", "n.m", "r", "d", "i"}
+_TIME_CUT_RE = re.compile(
+    r"(?:,\s*|\s+)(?:on|in|at|during|after|before|when|while|last|this|earlier|late|yesterday|today|tonight|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|recently|afterward|afterwards|via|through|to|of|about)\b", re.S)
+
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?][”\"’']?\s+|\n\s*)(?=\S)", re.M)
+_PARENTHETICAL_RE = re.compile(r"\s*\([^()]{0,40}\)")
+_MARK_RE = re.compile('[“”„«»"]')
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_END_RE = re.compile(r"\n|[.!?]+(?=[\s“”\"']|$)")
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢĪĶĹĽŁŃŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_NAME_RUN_RE = re.compile(
+    rf"(?<![\w’'.-])[{_UPPER}][\w’'\-]*\.?(?:\s(?:[{_UPPER}][\w’'\-]*\.?|(?:de|da|van|von|der|al|bin|la|le|di|du|del)"
+    rf"(?=\s[{_UPPER}])))*")
+
+_APPOSITIVE_RE = re.compile(
+    rf"([{_UPPER}][\w’'\-]+(?:\s[{_UPPER}][\w’'\-]*\.?)*),\s((?:a|an|the|who|whose)\s[^,;:.“”\"()]{{3,120}})[,.]")
+
+_SPEAKS_RE = re.compile(rf"([{_UPPER}][\w’'\-]+)(?:,[^,.;“”\"]{{1,80}},)?\s+(?:{_CUES})\b")
+
+
+@dataclass(slots=True)
+class _Speaker:
+    kind: str  # "name", "pron" or "nom"
+    name: str = ""
+    description: str = ""
+    mention: str = ""
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    gender: str | None = None
+    person: bool = False
+    description: str = ""
+    words: set[str] | None = None
+
+
+class _Article:
+    """What the article says about the people in it: names, surnames, genders, descriptions, mentions by position."""
+
+    def __init__(self, text: str, quoted: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.people: dict[str, _Person] = {}
+        self.mentions: list[tuple[int, str]] = []  # (position, full name), in text order, outside quotes
+        self.by_surname: dict[str, list[tuple[int, str]]] = {}
+        honorific: dict[str, str] = {}
+        inside = _Intervals(quoted)
+        self.initial: set[int] = set()  # positions of mentions that open a sentence (likely its subject)
+        self.sentence_starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(text)]
+        self.speakers = {m.group(1) for m in _SPEAKS_RE.finditer(text) if m.group(1).lower() not in _NOT_NAMES}
+        self.last_speaker = ""
+        for m in _NAME_RUN_RE.finditer(text):
+            offset = m.start()
+            for chunk in _split_run(m.group()):
+                tokens = chunk.split()
+                start = text.find(tokens[0], offset)
+                offset = start + len(chunk)
+                if tokens and tokens[-1].endswith(("’s", "'s")):
+                    tokens[-1] = tokens[-1][:-2]
+                while tokens and tokens[-1].endswith(".") and tokens[-1].lower().rstrip(".") not in _ABBREVIATIONS - {"r", "d", "i"}:
+                    tokens[-1] = tokens[-1][:-1]
+                    if not tokens[-1]:
+                        tokens.pop()
+                title_words: list[str] = []
+                while tokens and (tokens[0].lower() in _TITLES or tokens[0].lower() in _NOT_NAMES):
+                    word = tokens.pop(0)
+                    start = text.find(tokens[0], start) if tokens else start
+                    if word.lower() in _TITLES:
+                        title_words.append(_TITLE_WORDS.get(word.lower(), word.lower()))
+                        if word.lower().rstrip(".") in ("mr", "mrs", "ms", "miss") and tokens:
+                            honorific[tokens[-1]] = "m" if word.lower().startswith("mr.") or word.lower() == "mr" else "f"
+                for k in range(1, len(tokens) - 1):
+                    if tokens[k].lower() in _MALE or tokens[k].lower() in _FEMALE:
+                        title_words += [t.lower() for t in tokens[:k]]
+                        start = text.find(tokens[k], start)
+                        tokens = tokens[k:]
+                        break
+                if not tokens or inside.contains(start):
+                    continue
+                if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
+                    continue
+                if _SENTENCE_START_RE.search(text, max(0, m.start() - 3), m.start() + 1) or m.start() == 0:
+                    self.initial.add(start)
+                name = " ".join(tokens)
+                before = text[max(0, start - 60):start]
+                prenominal = re.findall(r"[a-z][\w-]*", before.split(",")[-1].split(".")[-1])[-3:]
+                if len(tokens) >= 2:
+                    person = self._person(name)
+                    first = tokens[0].lower()
+                    if first in _MALE or first in _FEMALE or title_words:
+                        person.person = True
+                    if person.gender is None:
+                        person.gender = "m" if first in _MALE else "f" if first in _FEMALE else None
+                    person.words = (person.words or set()) | set(title_words) | set(prenominal)
+                    self.by_surname.setdefault(tokens[-1], []).append((start, name))
+                    self.mentions.append((start, name))
+                else:
+                    self.mentions.append((start, name))
+                    if title_words:
+                      self._person(name).words = (self._person(name).words or set()) | set(title_words)
+        for m in _APPOSITIVE_RE.finditer(text):
+            name = m.group(1)
+            if inside.contains(m.start()) or name.split()[0].lower() in _NOT_NAMES:
+                continue
+            full = self.full_name(name, m.start())
+            person = self._person(full)
+            person.person = True
+            if not person.description:
+                person.description = m.group(2)
+            words = {_TITLE_WORDS.get(w, w) for w in (x.lower() for x in _WORD_RE.findall(m.group(2)))}
+            person.words = (person.words or set()) | words
+            if person.gender is None:
+                if words & _FEMALE_WORDS and not words & _MALE_WORDS:
+                    person.gender = "f"
+                elif words & _MALE_WORDS and not words & _FEMALE_WORDS:
+                    person.gender = "m"
+        self.surname_gender = honorific
+        for surname, gender in honorific.items():
+            for _, full in self.by_surname.get(surname, []):
+                person = self.people[full]
+                person.person = True
+                person.gender = person.gender or gender
+
+    def _person(self, name: str) -> _Person:
+        person = self.people.get(name)
+        if person is None:
+            person = self.people[name] = _Person(name)
+        return person
+
+    def full_name(self, name: str, position: int) -> str:
+        """The full name a surname stands for: the latest full mention before position, else the first after."""
+        tokens = name.split()
+        if len(tokens) != 1:
+            return name
+        candidates = self.by_surname.get(name)
+        if not candidates:
+            return name
+        before = [full for pos, full in candidates if pos < position]
+        full = before[-1] if before else candidates[0][1]
+        if before and len({f for f in before}) > 1 and before[-1] != full:
+            return name
+        return full
+
+    def remember(self, name: str, description: str, position: int, is_person: bool) -> None:
+        person = self._person(name)
+        person.person = person.person or is_person
+        words = {w.lower() for w in _WORD_RE.findall(description)}
+        words |= {_TITLE_WORDS.get(w, w) for w in words}
+        person.words = (person.words or set()) | words
+        if description and not person.description:
+            person.description = description
+        if person.gender is None:
+            if words & _FEMALE_WORDS and not words & _MALE_WORDS:
+                person.gender = "f"
+            elif words & _MALE_WORDS and not words & _FEMALE_WORDS:
+                person.gender = "m"
+        bisect.insort(self.mentions, (position, name))
+
+    def _candidate(self, full: str) -> tuple[bool, str | None]:
+        """(could this name be a person, its gender if known)."""
+        person = self.people.get(full)
+        tokens = full.split()
+        if any(t.lower() in _ORG_WORDS or t.lower() in _PLACE_WORDS for t in tokens):
+            return False, None
+        gender = (person.gender if person else None) or self.surname_gender.get(tokens[-1])
+        if person and person.person:
+            return True, gender
+        if full in self.speakers or tokens[-1] in self.speakers or (person and person.description):
+            return True, gender
+        return gender is not None or len(tokens) > 1, gender
+
+    def resolve_pronoun(self, gender: str, position: int) -> str:
+        """The most recent named person before position whose gender fits; "" when a nearer person has no known
+        gender (no guess), except that the previous quote's speaker may carry on ("“...,” he added")."""
+        seen: list[str] = []
+        for pos, name in reversed(self.mentions):
+            if pos >= position:
+                continue
+            if position - pos > PRONOUN_WINDOW:
+                break
+            full = self.full_name(name, pos)
+            if full in seen:
+                continue
+            is_person, known = self._candidate(full)
+            if not is_person:
+                continue
+            seen.append(full)
+            if known is None:
+                return full if len(seen) == 1 and full == self.last_speaker else ""
+            if known != gender:
+                continue
+            subject = self._subject(pos)
+            if subject and subject != full and subject not in seen and self._candidate(subject) == (True, gender):
+                return subject
+            return full
+        return ""
+
+    def _subject(self, position: int) -> str:
+        """The name that opens the sentence holding position, if any."""
+        sentence = self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
+        i = bisect.bisect_left(self.mentions, (sentence, ""))
+        while i < len(self.mentions) and self.mentions[i][0] < position:
+            pos, name = self.mentions[i]
+            if pos in self.initial:
+                return self.full_name(name, pos)
+            i += 1
+        return ""
+
+    def resolve_nominal(self, head: str, position: int) -> str:
+        """The person last described with this noun ("the spokesman" -> the latest person called a spokesman)."""
+        head = _TITLE_WORDS.get(head, head)
+        seen: set[str] = set()
+        for pos, name in reversed(self.mentions):
+            if pos >= position:
+                continue
+            full = self.full_name(name, pos)
+            if full in seen:
+                continue
+            seen.add(full)
+            person = self.people.get(full)
+            if person and person.words and head in person.words and len(full.split()) >= 1:
+                return full
+        return ""
+
+
+class _Intervals:
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.spans, (pos, float("inf"))) - 1
+        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+
+
+def _split_run(run: str) -> list[str]:
+    """Cut a capitalised run at sentence ends ("World War Two. Trump"): a full stop only stays inside a name after
+    an initial or a title abbreviation."""
+    chunks, current = [], []
+    for token in run.split():
+        current.append(token)
+        if token.endswith(".") and not (len(token) == 2 or token.lower().rstrip(".") in _ABBREVIATIONS):
+            chunks.append(" ".join(current))
+            current = []
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in re.finditer(r"\n", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _quote_marks(text: str) -> list[tuple[int, int, bool]]:
+    """(opening mark, closing mark or paragraph end, closed) for each quotation; unbalanced marks are dropped."""
+    paragraphs = _paragraphs(text)
+    found = []
+    for n, (start, end) in enumerate(paragraphs):
+        opened = None
+        for m in _MARK_RE.finditer(text, start, end):
+            mark, i = m.group(), m.start()
+            if opened is None:
+                if mark in _CLOSERS and not (i == start or text[i - 1].isspace()):
+                    continue
+                opened = i
+            elif mark in _OPENERS:
+                opened = i  # an opener inside an open quotation: the earlier mark was stray
+            else:
+                found.append((opened, i, True))
+                opened = None
+        if opened is not None and n + 1 < len(paragraphs):
+            nxt = paragraphs[n + 1][0]
+            if text[nxt] in _OPENERS or text[nxt] == '"':
+                found.append((opened, end, False))  # a quotation running on into the next paragraph
+    return found
+
+
+def _sentence_end(text: str, pos: int, limit: int) -> int:
+    for m in _END_RE.finditer(text, pos, limit):
+        if m.group() == ".":
+            word = re.search(r"([\w.]+)$", text[max(pos, m.start() - 12):m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+                continue
+        return m.start()
+    return limit
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    start = floor
+    for m in _END_RE.finditer(text, floor, pos):
+        if m.group() == ".":
+            word = re.search(r"([\w.]+)$", text[max(floor, m.start() - 12):m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+                continue
+        start = m.end()
+    return start
+
+
+def _is_namey(token: str) -> bool:
+    return bool(token) and (token[0].isupper() or token.lower() in _PARTICLES)
+
+
+def _parse_speaker(phrase: str) -> _Speaker | None:
+    """Read a speaker phrase: a pronoun, a (titled) name with an optional appositive, or a nominal."""
+    phrase = _PARENTHETICAL_RE.sub("", phrase).strip().strip(",").strip()
+    phrase = re.sub(r"^(?:and|but|as|so|while|then|now|which|where)\s+", "", phrase, flags=re.I)
+    if not phrase or any(c in phrase for c in "“”\"()[];:"):
+        return None
+    if phrase.lower() in _PRONOUNS:
+        return _Speaker("pron", mention=phrase)
+    head, _, appos = phrase.partition(",")
+    head, appos = head.strip(), appos.strip().strip(",").strip()
+    appos = re.split(r",\s+(?=\w+ing\b)", appos)[0]
+    tokens = head.split()
+    if not tokens or len(tokens) > 10 or len(appos.split()) > 30:
+        return None
+    if tokens[0].lower() in _PREPOSITIONS | {"after", "before", "later", "asked", "speaking", "meanwhile", "however",
+                                              "still", "earlier", "instead", "today", "yesterday"}:
+        if appos:
+            return _parse_speaker(appos)
+        return None
+    if not _is_namey(tokens[-1]) or tokens[-1].lower() in _PARTICLES:
+        if tokens[0].lower() not in _DETERMINERS and not tokens[0][0].isupper():
+            if len(tokens) > 1:
+                return None
+        appos_name = _name_only(appos)
+        if appos_name:
+            return _Speaker("name", appos_name, head, appos_name)
+        return _Speaker("nom", description=phrase if not appos else head, mention=head)
+    i = len(tokens)
+    while i > 0 and _is_namey(tokens[i - 1]):
+        i -= 1
+    run, pre = tokens[i:], tokens[:i]
+    if pre and pre[-1].lower() in _PREPOSITIONS and pre[0].lower() in _DETERMINERS:
+        return _Speaker("nom", description=phrase, mention=head)  # "a spokesman for Ryan"
+    if pre and pre[0][:1].isupper() and pre[0].lower() in _NOT_NAMES and pre[0].lower() not in _DETERMINERS:
+        return None
+    run = [t for t in run]
+    if run and run[-1].endswith(("’s", "'s")):
+        return None
+    title = []
+    cut = 0
+    for k, t in enumerate(run[:-1]):
+        low = t.lower()
+        if low in _TITLES or (t.isupper() and len(t) > 1) or low in ("house", "white", "state", "senate", "new"):
+            cut = k + 1
+    for k in range(cut, len(run) - 1):
+        if run[k].lower() in _MALE or run[k].lower() in _FEMALE:
+            cut = k
+            break
+    title, run = run[:cut], run[cut:]
+    while run and run[0].lower() in _DETERMINERS | {"the"}:
+        run.pop(0)
+    if not run or len(run) > 6 or all(t.lower() in _NOT_NAMES for t in run):
+        return None
+    if any(t.lower().rstrip(".") in _NOT_NAMES and t.lower() not in ("may",) for t in run[:1]):
+        return None
+    name = " ".join(run).rstrip(".") if not run[-1].lower().rstrip(".") in ("jr", "sr") else " ".join(run)
+    description = appos or " ".join(pre + title).strip()
+    return _Speaker("name", name, description, head)
+
+
+def _name_only(phrase: str) -> str:
+    tokens = phrase.split()
+    if 1 <= len(tokens) <= 4 and all(_is_namey(t) for t in tokens) and tokens[0][0].isupper():
+        if tokens[0].lower() not in _NOT_NAMES:
+            return phrase.strip()
+    return ""
+
+
+def _cut_after_name(head: str) -> str:
+    """Drop what follows the name ("Lukes on Tuesday", "Lukes of Boston University"), not what precedes it."""
+    for m in _TIME_CUT_RE.finditer(head):
+        before = head[:m.start()].split()
+        if before and before[-1][:1].isupper():
+            return head[:m.start()]
+    return head
+
+
+def _trim_speaker_phrase(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[-1].lower() in _AUX:
+        words.pop()
+    return " ".join(words)
+
+
+def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Speaker, str, int] | None:
+    """Attribution after a quotation: ", said X", ", X said", ", according to X". Returns (speaker, cue, end)."""
+    limit = min(len(text), close + MAX_CONTEXT)
+    nxt = _MARK_RE.search(text, close + 1, limit)
+    end = _sentence_end(text, close + 1, nxt.start() if nxt else limit)
+    ctx = text[close + 1:end]
+    lead = re.match(r"[\s,—–-]*", ctx).end()
+    body = ctx[lead:]
+    if not body or body[0] == "\n":
+        return None
+    m = _ACCORDING_RE.match(body)
+    if m:
+        spk = _parse_speaker(body[m.end():])
+        return (spk, "according to", end) if spk else None
+    m = _CUE_AT_START_RE.match(body)
+    if m:
+        rest = body[m.end():].strip()
+        if not rest or rest.split()[0].lower() in ("that", "the", "it", "this", "him", "her", "them", "us", "me"):
+            return None
+        head, comma, appos = rest.partition(",")
+        head = _cut_after_name(head)
+        spk = _parse_speaker(head + (", " + appos if comma else ""))
+        if spk and spk.kind != "nom" and (not ended_sentence or len(rest.split()) <= 6):
+            return spk, m.group(), end
+        if spk and spk.kind == "nom":
+            return spk, m.group(), end
+        return None
+    m = _CUE_RE.search(body)
+    if not m:
+        return None
+    phrase = _trim_speaker_phrase(body[:m.start()])
+    if ended_sentence and (len(phrase.split()) > 4 or len(body[m.end():].split()) > 5):
+        return None
+    spk = _parse_speaker(phrase)
+    return (spk, m.group(), end) if spk else None
+
+
+_PRE_TAIL_RE = re.compile(r"(?:\s+[^:;“”\"]{0,80}?)?\s*(?:[:,]|\bthat)\s*$")
+
+
+def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, str, int] | None:
+    """Attribution before a quotation: "X said:", "X told reporters,", "According to X,"."""
+    start = _sentence_start(text, open_, max(floor, open_ - MAX_CONTEXT))
+    ctx = text[start:open_]
+    m = re.search(r"(?:^|[\s,])according to\s+(.+?),\s*$", ctx, re.I)
+    if m:
+        spk = _parse_speaker(m.group(1))
+        return (spk, "according to", start + m.start(1)) if spk else None
+    for m in _CUE_RE.finditer(ctx):
+        if not _PRE_TAIL_RE.fullmatch(ctx, m.end()):
+            continue
+        phrase = _trim_speaker_phrase(ctx[:m.start()])
+        spk = _parse_speaker(phrase)
+        if spk is None and "," in phrase:
+            spk = _parse_speaker(phrase.rsplit(",", 1)[1])
+        if spk:
+            return spk, m.group(), start + m.start()
+        return None
+    return None
+
+
+def _word_count(s: str) -> int:
+    return len(_WORD_RE.findall(s))
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Direct quotes in text, each with its speaker resolved across the article ("" when it cannot be)."""
+    if not text or not _MARK_RE.search(text):
+        return []
+    marks = _quote_marks(text)
+    article = _Article(text, [(o, c + 1) for o, c, _ in marks])
+    paragraph_of = _paragraphs(text)
+    quotes: list[Quote] = []
+    previous: dict | None = None
+    for open_, close, closed in marks:
+        start, end = open_ + 1, close
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        if end <= start:
+            continue
+        body = text[start:end]
+        para_start = next((s for s, e in reversed(paragraph_of) if s <= open_), 0)
+        ended = body[-1] == "." if body else False
+        attribution = None
+        if closed:
+            attribution = _after_attribution(text, close, ended)
+        adjacent = attribution is not None
+        if attribution is None:
+            floor = para_start
+            if previous and previous["para_start"] == para_start:
+                floor = previous["close"] + 1
+            attribution = _before_attribution(text, open_, floor)
+            if attribution is None and open_ == para_start and para_start > 0:
+                prev_para = next(((s, e) for s, e in reversed(paragraph_of) if e < para_start), None)
+                if prev_para and text[prev_para[0]:prev_para[1]].rstrip().endswith(":"):
+                    attribution = _before_attribution(text, prev_para[1], prev_para[0])
+            adjacent = attribution is not None
+        inherited = None
+        if attribution is None and previous is not None:
+            gap = text[previous["attr_end"]:open_]
+            same_para = previous["para_start"] == para_start
+            if (same_para and previous["attr_end"] > previous["close"] and re.fullmatch(r"[\s.,;:—–-]*", gap)) \
+                    or (previous["runs_on"] and previous["close"] < open_ and re.fullmatch(r"\s*", text[previous["close"]:open_])):
+                inherited = previous["quote"]
+        words = _word_count(body)
+        if not adjacent and inherited is None:
+            if words < MIN_WORDS:
+                previous = None
+                continue
+            if all(w[0].isupper() for w in _WORD_RE.findall(body) if len(w) > 3) and not re.search(r"[.!?,]", body):
+                previous = None
+                continue  # a title of a work, not speech
+        quote = Quote(body, start, end)
+        if inherited is not None:
+            quote = Quote(body, start, end, inherited.speaker, inherited.speaker_description,
+                          inherited.speaker_mention, inherited.cue, inherited.resolved)
+            attr_end = close + 1
+        elif attribution is not None:
+            speaker, cue, attr_end = attribution
+            position = open_ if attr_end <= open_ else close
+            quote = _resolve(article, quote, speaker, cue, position)
+        else:
+            attr_end = close + 1
+        quotes.append(quote)
+        previous = {"quote": quote, "close": close, "attr_end": max(attr_end, close + 1), "para_start": para_start,
+                    "runs_on": not closed}
+    return quotes
+
+
+def _resolve(article: _Article, quote: Quote, speaker: _Speaker, cue: str, position: int) -> Quote:
+    name, description = "", speaker.description
+    if speaker.kind == "name":
+        name = article.full_name(speaker.name, position)
+        is_person = bool(description) or len(name.split()) >= 2 and not any(
+            w.lower() in _ORG_WORDS for w in name.split())
+        article.remember(name, description, position, is_person and not any(
+            w.lower() in _ORG_WORDS for w in name.split()))
+    elif speaker.kind == "pron":
+        gender = _PRONOUNS.get(speaker.mention.lower())
+        if gender:
+            name = article.resolve_pronoun(gender, position)
+    else:
+        words = speaker.mention.split()
+        if words and words[0].lower() == "the" and len(words) <= 4:
+            name = article.resolve_nominal(words[-1].lower(), position)
+    if name and (speaker.kind != "name" or not description):
+        person = article.people.get(name)
+        description = person.description if person else ""
+    if name and speaker.kind != "name":
+        bisect.insort(article.mentions, (position, name))
+    if name:
+        article.last_speaker = name
+    return Quote(quote.text, quote.start, quote.end, name, description if name else speaker.description,
+                 speaker.mention, cue, bool(name))

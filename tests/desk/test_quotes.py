@@ -1,0 +1,155 @@
+"""Direct quotes and their speakers (invented sentences; no database)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sociose.desk.quotes import Quote, extract_quotes
+
+
+def quotes_of(text: str) -> list[Quote]:
+    quotes = extract_quotes(text)
+    for q in quotes:
+        assert text[q.start:q.end] == q.text
+        assert q.resolved == bool(q.speaker)
+    return quotes
+
+
+def only(text: str) -> Quote:
+    quotes = quotes_of(text)
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def test_speaker_after_quote_with_appositive():
+    text = ("“The harbour will be dredged before the winter storms arrive,” said Marta Kowalski, "
+            "an engineer at the port authority of Gdynia.")
+    q = only(text)
+    assert q.text == "The harbour will be dredged before the winter storms arrive"
+    assert q.speaker == "Marta Kowalski"
+    assert q.speaker_description == "an engineer at the port authority of Gdynia"
+    assert q.cue == "said"
+
+
+def test_speaker_before_quote_with_colon():
+    q = only("Farmer Peter Lindqvist told the council: “Our wells have been dry since the spring of this year.”")
+    assert q.speaker == "Peter Lindqvist"
+    assert q.speaker_description == "Farmer"
+    assert q.text == "Our wells have been dry since the spring of this year."
+
+
+def test_name_then_cue_after_quote_and_according_to():
+    text = ("“We expect the bridge to reopen by the end of March,” Anil Mehta said on Monday. "
+            "“Traffic will be diverted through the old town until then,” according to Priya Raman.")
+    first, second = quotes_of(text)
+    assert first.speaker == "Anil Mehta" and first.speaker_mention == "Anil Mehta"
+    assert second.speaker == "Priya Raman" and second.cue == "according to"
+
+
+def test_straight_quotes():
+    q = only('"The orchestra will tour six countries next season," conductor Elena Petrova said.')
+    assert q.speaker == "Elena Petrova"
+    assert q.speaker_description == "conductor"
+
+
+def test_surname_resolves_to_full_name():
+    text = ("Igor Novak, an expert in river ecology from the University of Ljubljana, studied the floods.\n\n"
+            "“The river has changed its course three times in a decade,” Novak said.")
+    q = only(text)
+    assert q.speaker == "Igor Novak"
+    assert q.speaker_mention == "Novak"
+    assert q.speaker_description == "an expert in river ecology from the University of Ljubljana"
+
+
+def test_pronoun_resolves_to_most_recent_compatible_person():
+    text = ("Sophie Laurent met Daniel Okafor at the summit in Accra.\n\n"
+            "“We agreed on a common plan for the coastal fisheries,” she said.\n\n"
+            "“The details will follow in the coming weeks,” he said.")
+    first, second = quotes_of(text)
+    assert first.speaker == "Sophie Laurent" and first.speaker_mention == "she"
+    assert second.speaker == "Daniel Okafor" and second.speaker_mention == "he"
+
+
+def test_pronoun_with_honorific_gender():
+    text = ("Mr. Haldane opened the meeting of the water board on Tuesday.\n\n"
+            "“We cannot raise prices again this year,” he said.")
+    q = only(text)
+    assert q.speaker == "Haldane"
+
+
+def test_nominal_resolves_to_person_described_that_way():
+    text = ("Rafael Ortiz, the spokesman for the ministry, declined to give figures.\n\n"
+            "“The numbers are still being counted by the regions,” the spokesman said.")
+    q = only(text)
+    assert q.speaker == "Rafael Ortiz"
+    assert q.speaker_mention == "the spokesman"
+
+
+def test_unresolvable_speaker_is_empty():
+    text = "“Nobody told us anything about the closure of the school,” one parent said."
+    q = only(text)
+    assert q.speaker == "" and not q.resolved
+    text = "“Nobody told us anything about the closure of the school,” she said."
+    assert only(text).speaker == ""
+
+
+def test_pronoun_does_not_guess_across_unknown_gender():
+    text = ("Kim Sato and Alex Moreau presented the report.\n\n"
+            "“This changes how we measure air quality in the city,” she said.")
+    assert only(text).speaker == ""
+
+
+def test_scare_quotes_and_titles_are_excluded():
+    text = ("The minister dismissed the report as “fake news” and recommended “The Long Road Home” instead. "
+            "Critics called it a “political stunt.”")
+    assert quotes_of(text) == []
+
+
+def test_short_quote_kept_when_clearly_attributed():
+    q = only("“Absolutely not,” said Helga Brandt.")
+    assert q.text == "Absolutely not" and q.speaker == "Helga Brandt"
+
+
+def test_split_quote_around_attribution():
+    text = ("“The vaccine trial enrolled four thousand volunteers,” said Dr. Amara Diallo. "
+            "“Results are expected early next year.”")
+    first, second = quotes_of(text)
+    assert first.speaker == second.speaker == "Amara Diallo"
+    assert second.text == "Results are expected early next year."
+
+
+def test_split_quote_with_pronoun():
+    text = ("Grace Mwangi runs the cooperative.\n\n"
+            "“We sold more coffee this year than ever before,” she said. “Prices are finally fair.”")
+    first, second = quotes_of(text)
+    assert first.speaker == second.speaker == "Grace Mwangi"
+
+
+def test_quote_running_over_paragraphs_keeps_speaker():
+    text = ("Coach Luis Ferreira said: “The team trained hard all summer long.\n\n"
+            "“We will be ready for the first match in August.”")
+    first, second = quotes_of(text)
+    assert first.speaker == second.speaker == "Luis Ferreira"
+
+
+def test_no_quotes():
+    assert quotes_of("") == []
+    assert quotes_of("Plain text without any quotation marks at all.") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab Cd,.:;!?\n“”\"'’-(") + ["said", " he ", " She ", "according to ", "Mr. ",
+                                                               "Anna Berg", " told reporters:", "the spokesman"]))
+       .map("".join))
+def test_never_raises_and_spans_are_verbatim(text):
+    for q in extract_quotes(text):
+        assert text[q.start:q.end] == q.text
+        assert 0 <= q.start < q.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_arbitrary_unicode(text):
+    for q in extract_quotes(text):
+        assert text[q.start:q.end] == q.text
