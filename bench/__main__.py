@@ -1,8 +1,8 @@
 """`make bench`: run every benchmark and print its figures."""
 
-from bench import clustering_quality, ingest_pages
+from bench import clustering_quality, clustering_speed, ingest_pages, quote_attribution
 
 if __name__ == "__main__":
-    ingest_pages.main()
-    print()
-    clustering_quality.main()
+    for benchmark in (ingest_pages, clustering_quality, clustering_speed, quote_attribution):
+        benchmark.main()
+        print()

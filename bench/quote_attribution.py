@@ -12,7 +12,8 @@ Definitions (all in this file, none borrowed from the module under test except i
   running over several paragraphs). Partial quotes inside paraphrase ("said it was “a disgrace”") are not direct.
 - Gold speaker name, from the event's Source span: a pronoun (he/she/...), a nominal (the head before the first comma
   ends in a lower-case word, e.g. "the spokesman", "a spokesman for Ryan", "the Clinton campaign") or a name (the
-  trailing run of capitalised words of that head, with leading titles and acronyms dropped: "Sen. Ted Cruz" -> "Ted
+  trailing run of capitalised words of that head (cut before "of/from/at/in/on/with" after a name: "Sen. Ben Cardin
+  of Maryland"), with leading titles and acronyms dropped: "Sen. Ted Cruz" -> "Ted
   Cruz", "NATO Secretary General Jens Stoltenberg" -> "Jens Stoltenberg"). A one-word name takes the full name of
   the nearest preceding gold named Source with the same last word. "he"/"she" take the nearest preceding gold named
   Source that is not an organisation and whose gender (Mr./Mrs./Ms. in its span, else the first-name list) is not
@@ -46,7 +47,8 @@ PRONOUNS = {"he", "she", "him", "his", "her", "they", "them", "their", "it", "it
 DETERMINERS = {"the", "a", "an", "one", "another", "some", "several", "many", "two", "three", "his", "her", "their"}
 PREPOSITIONS = {"for", "of", "at", "from", "with", "to", "in", "on", "by"}
 TITLES = {"president", "sen.", "senator", "rep.", "representative", "gov.", "governor", "mr.", "mrs.", "ms.", "miss",
-          "dr.", "secretary", "gen.", "general", "judge", "justice", "speaker", "chairman", "mayor", "minister", "prime",
+          "dr.", "secretary", "gen.", "general", "judge", "justice", "speaker", "chairman", "mayor", "minister",
+          "prime",
           "chief", "former", "vice", "leader", "ambassador", "state", "house", "white", "senate", "candidate",
           "nominee", "rev.", "attorney", "prof.", "professor", "sir", "lady", "lord", "gop", "director", "chair"}
 EXPAND = {"sen.": "senator", "rep.": "representative", "gov.": "governor", "gen.": "general", "dr.": "doctor",
@@ -144,6 +146,9 @@ def classify(source: str) -> tuple[str, str]:
     if source.lower() in PRONOUNS:
         return "pron", source.lower()
     head = re.split(r",| who | which | \(", source)[0].strip()
+    cut = re.search(r"(?<=[A-Z][\w.’']) (?:of|from|at|in|on|with)\b", head)  # "Sen. Ben Cardin of Maryland"
+    if cut and head[:cut.start()].split()[-1][:1].isupper():
+        head = head[:cut.start()]
     head = re.sub(r"['’]s?$", "", head)
     tokens = head.split()
     if not tokens:

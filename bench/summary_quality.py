@@ -13,7 +13,8 @@ the reference's word count. sumy runs with its English stemmer and stop words an
 downloaded, on the desk's own sentence splitter; exact duplicate sentences (cited copies of one article) are skipped
 for it as they are by the desk, so the baselines are not handicapped by repeating themselves.
 
-It also composes a 20-article story (the largest event of giveme5w1h-news-cluster, topped up from the next events) in
+It checks the provenance invariant on a story composed from each giveme5w1h-news-cluster event, and composes a
+20-article story (the largest event of giveme5w1h-news-cluster, topped up from the next events) in
 a fresh process pinned to one core, and prints the median time of `compose` (headline, dek and body) and the peak
 memory.
 """
@@ -177,6 +178,25 @@ def twenty_sources() -> list[Source]:
     return sources
 
 
+def check_clusters() -> tuple[int, int, list[str]]:
+    """Compose every giveme5w1h event; (stories, sentences, provenance violations)."""
+    from sociose.desk.compose import check_provenance
+
+    events: dict[str, list[Source]] = defaultdict(list)
+    for path in sorted(glob.glob(str(CLUSTERS / "*.json"))):
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+        events[str(doc["newsCluster"])].append(Source(id=doc["dId"], title=doc.get("title") or "",
+                                                      text=doc.get("text") or "", outlet=doc.get("source_domain") or ""))
+    sentences, problems = 0, []
+    for sources in events.values():
+        story = compose(sources)
+        shown = story.body.sentences + ([story.dek] if story.dek else [])
+        sentences += len(shown)
+        problems += check_provenance(shown, sources)
+    return len(events), sentences, problems
+
+
 def measure_speed() -> dict:
     import tracemalloc
 
@@ -243,6 +263,9 @@ def main(argv: list[str] | None = None) -> None:
     gain = means["Sociose"]["rouge2"] / best - 1 if best else float("inf")
     print(f"ROUGE-2 vs the better baseline: {gain:+.1%} (target: at least +10%)")
 
+    stories, sentences, problems = check_clusters()
+    print(f"Provenance: {stories} giveme5w1h events composed, {sentences} dek and body sentences, "
+          f"{len(problems)} violations" + "".join(f"\n  {p}" for p in problems[:5]))
     print(f"Compose speed: {speed['articles']} articles ({speed['source_words']} words) -> {speed['body_words']}-word "
           f"body, median {speed['median_ms']:.1f} ms, max {speed['max_ms']:.1f} ms on one core (target < 200 ms); "
           f"peak memory {speed['traced_peak_mb']:.1f} MB allocated by compose, {speed['peak_rss_mb']:.0f} MB "

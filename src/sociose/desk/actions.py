@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sociose.articles.models import Article
-from sociose.desk.compose import Source, choose_dek, clean_headline, compose_body
+from sociose.desk.compose import Source, choose_dek, clean_headline, compose_body, text_hash
 from sociose.desk.facts import extract_facts
 from sociose.desk.models import ComposedStory, Revision
 from sociose.desk.quotes import extract_quotes
@@ -24,10 +24,6 @@ QUOTE_CARDS = 3
 def reading_time(words: int) -> int:
     """Minutes to read `words` words, rounded up (Medium's convention); at least one for any text."""
     return math.ceil(words / WORDS_PER_MINUTE) if words else 0
-
-
-def source_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _members(story: Story) -> list[tuple[Article, Membership]]:
@@ -44,7 +40,7 @@ def _digest(story: Story, members, override: str) -> str:
 def _sentence(item, by_id: dict[int, Article]) -> dict:
     article = by_id[item.source_id]
     return {"text": item.text, "article": article.id, "source_url": article.url, "outlet": article.outlet.name,
-            "start": item.start, "end": item.end, "source_hash": source_hash(article.text),
+            "start": item.start, "end": item.end, "source_hash": text_hash(article.text),
             "inserted": [list(pair) for pair in item.inserted]}
 
 
@@ -64,7 +60,7 @@ def _quotes(members) -> list[dict]:
             quotes.append({"text": quote.text, "speaker": quote.speaker,
                            "speaker_description": quote.speaker_description, "article": article.id,
                            "source_url": article.url, "outlet": article.outlet.name, "start": quote.start,
-                           "end": quote.end, "source_hash": source_hash(article.text)})
+                           "end": quote.end, "source_hash": text_hash(article.text)})
     # Quote cards: the longest quotes of the most quoted speakers go first.
     by_speaker: dict[str, int] = {}
     for quote in quotes:
@@ -125,12 +121,12 @@ def compose_story(story: Story, *, trigger_article_id: int | None = None, now: d
     with transaction.atomic():
         if composed is None:
             composed = ComposedStory(story=story, published_at=now)
-        shown_before = composed.shown_headline if composed.pk else None
+        latest = composed.revisions.order_by("-number").first() if composed.pk else None
         changed = [name for name, value in parts.items() if getattr(composed, name) != value]
         for name, value in parts.items():
             setattr(composed, name, value)
-        if composed.shown_headline != shown_before and "headline" not in changed:  # an editor's override
-            changed.insert(0, "headline")
+        if latest and latest.snapshot.get("headline") != composed.shown_headline and "headline" not in changed:
+            changed.insert(0, "headline")  # an editor's headline, set since the last revision
         composed.word_count = words
         composed.reading_time_minutes = reading_time(words)
         composed.language = max(set(languages), key=languages.count) if languages else ""
@@ -138,7 +134,6 @@ def compose_story(story: Story, *, trigger_article_id: int | None = None, now: d
         if changed:
             composed.updated_at = now
         composed.save()
-        latest = composed.revisions.order_by("-number").first()
         if not changed:
             return latest
         number = latest.number + 1 if latest else 1

@@ -197,7 +197,7 @@ def clean_headline(title: str, outlet_names: Iterable[str] = ()) -> str:
 
 _AGENCY = r"(?:AP|Reuters|AFP|CNN|UPI|Xinhua|dpa|DPA|IANS|PTI|BBC|ANSA|EFE|Bloomberg|[A-Z][A-Za-z&./' ]{1,30})"
 _DATELINE = re.compile(  # used with .match(text, pos): anchored at pos
-    r"(?:[A-Z][A-Z.'\-]+(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,4}(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
+    r"(?:[A-Z][A-Z.'/\-]+(?:[ ,]+[A-Z][A-Za-z.'/\-]+){0,4}(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
     r"(?:,? \d{4})?)?\s*(?:\(" + _AGENCY + r"\))?|\(" + _AGENCY + r"\))\s*(?:--|—|–|-|:)\s+"
 )
 _BOILERPLATE = re.compile(
@@ -208,7 +208,8 @@ _BOILERPLATE = re.compile(
     r"|image caption|photo credit|getty images|file photo|ap photo|photo/|photograph:|picture:|pictured:|caption:"
     r"|reporting by|editing by|writing by|additional reporting|contributed to this report|this article was"
     r"|this story has been|last updated|was updated|first published|posted on|published on|related:|see also"
-    r"|watch:|listen:|more:|comments?\s*\(|open in app|quote, profile)",
+    r"|watch:|listen:|more:|comments?\s*\(|open in app|quote, profile|page you (?:requested|are looking for)"
+    r"|page (?:not|cannot be) found|temporarily unavailable|enable cookies|log ?in to|sign in to)",
 )  # searched in lower-cased text
 _FURNITURE_START = re.compile(r"^(?:By|Written by|Posted|Published|Updated|Photo|Image|Video|Source|Credit|FILE)\b")
 _JUNK_CHARS = re.compile(
@@ -216,11 +217,12 @@ _JUNK_CHARS = re.compile(
     r"|\b[A-Z]{2,}[A-Z.'\-]*(?:\s+[A-Z]{2,}[A-Z.'\-]*)*:"  # transcript labels ("SECRETARY POWELL:", "QUESTION:")
     r"|\b[A-Z]{3,}\s+[A-Z]{3,}\b"  # shouted furniture ("QUICK VOTE")
     r"|\([A-Z]{1,6}\.[A-Z]{1,3}\b"  # tickers ("(KMRT.O: ...")
+    r"|\((?:Profile|Overview|Products|Articles|Company|Quote|Research)(?:, \w+)+\)"  # link furniture
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|We|Our)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|We|Our|you|your|You|Your)\b")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -264,6 +266,9 @@ _PERSON_TITLES = {
     "attorney": "", "chief": "", "spokesman": "m", "spokeswoman": "f", "spokesperson": "", "leader": "",
     "manager": "", "striker": "", "midfielder": "", "defender": "", "goalkeeper": "", "actor": "m", "actress": "f",
     "singer": "", "author": "", "lawyer": "", "prosecutor": "", "bouncer": "", "dean": "", "father": "m",
+    "engineer": "", "resident": "", "councillor": "", "councilman": "m", "councilwoman": "f", "analyst": "",
+    "economist": "", "researcher": "", "scientist": "", "doctor": "", "nurse": "", "teacher": "",
+    "witness": "", "survivor": "", "farmer": "", "player": "", "star": "", "candidate": "", "activist": "",
 }
 _NOT_NAME = frozenset(
     "the a an he she it they we i you his her its their our my this that these those there here but and or so "
@@ -284,6 +289,13 @@ _ORG_WORDS = frozenset(
     "prize day week act bill treaty summit conference tournament championship open stadium square mall".split()
 )
 _SPEECH = re.compile(r"^,?\s*(?:said|says|told|added|explained|insisted|warned|argued|claimed|noted|wrote)\b")
+
+
+# Score weights (see _score and _select): centrality, headline similarity, agreement between outlets and position
+# (1 / (1 + decay * n) for the n-th content sentence of its article); MMR subtracts `redundancy` x the similarity to
+# the closest sentence already picked, and a sentence at least `duplicate` similar (cosine of term sets) is skipped.
+WEIGHTS = {"centroid": 1.0, "title": 0.5, "agreement": 0.4, "position": 0.8, "decay": 0.35, "redundancy": 1.2,
+           "duplicate": 0.4}
 
 
 @dataclass
@@ -402,7 +414,7 @@ def _people(sentence: str, offset_is_start: bool, lowered: set[str], known: dict
         after = sentence[m.end():m.end() + 20]
         before = sentence[max(0, m.start() - 12):m.start()]
         strong = strong or bool(_SPEECH.match(after)) or bool(re.search(r"\b(?:said|says|told)\s*$", before))
-        strong = strong or bool(re.match(r",\s+(?:a|an|the)\s+[a-z]", after)) or bool(re.match(r",\s+\d{1,3},", after))
+        strong = (strong or bool(re.match(r",\s+(?:a|an|the)\s+[a-z]|,\s+\d{1,3},|,\s+who(?:se)?\b", after)))
         if len(run) == 1:
             if surname in known:
                 full, known_gender = known[surname]
@@ -493,6 +505,9 @@ def _source_units(index: int, source: Source) -> list[_Unit]:
         if len(narration.split()) < 3 or _FIRST_PERSON.search(narration) or narration.rstrip().endswith("?"):
             continue
         unit = _Unit(index, start, end, order - 1, [], words)
+        shouted = re.match(r"([A-Z])([A-Z]+)\b(?= [a-z])", sentence)  # tabloid style: "THIS is the moment ..."
+        if shouted:
+            sentence = shouted.group(1) + shouted.group(2).lower() + sentence[shouted.end():]
         first = re.match(r"(He|She|His|Her)\s+(?=[a-z])", sentence)
         if first:
             pronoun = first.group(1).lower()
@@ -585,8 +600,9 @@ def _score(sources: list[Source], independent: list[int], per_source: list[list[
             raw_a.append(0.0)
     top_c, top_t = max(raw_c) or 1.0, max(raw_t) or 1.0
     for u, c, t, a in zip(units, raw_c, raw_t, raw_a, strict=True):
-        position = 1.0 / (1.0 + 0.35 * u.order)
-        u.score = c / top_c + 0.5 * t / top_t + 0.4 * a + 0.8 * position
+        position = 1.0 / (1.0 + WEIGHTS["decay"] * u.order)
+        u.score = (WEIGHTS["centroid"] * c / top_c + WEIGHTS["title"] * t / top_t + WEIGHTS["agreement"] * a
+                   + WEIGHTS["position"] * position)
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -615,12 +631,12 @@ def _select(analysis: _Analysis, max_words: int, avoid: Sequence[_Unit] = ()) ->
             penalty[k] = max(penalty[k], _similarity(u.term_set, a.term_set))
     chosen: list[_Unit] = []
     words = 0
-    alive = [penalty[k] < 0.5 for k in range(len(candidates))]
+    alive = [penalty[k] < WEIGHTS["duplicate"] for k in range(len(candidates))]
     while True:
         best, best_value = -1, -math.inf
         for k, u in enumerate(candidates):
             if alive[k] and words + u.words <= max_words:
-                value = u.score - 1.2 * penalty[k]
+                value = u.score - WEIGHTS["redundancy"] * penalty[k]
                 if value > best_value:
                     best, best_value = k, value
         if best < 0:
@@ -634,7 +650,7 @@ def _select(analysis: _Analysis, max_words: int, avoid: Sequence[_Unit] = ()) ->
                 sim = _similarity(u.term_set, pick.term_set)
                 if sim > penalty[k]:
                     penalty[k] = sim
-                    if sim >= 0.5:
+                    if sim >= WEIGHTS["duplicate"]:
                         alive[k] = False
         if max_words - words < 5:
             break
@@ -663,7 +679,8 @@ def _layout(analysis: _Analysis, chosen: list[_Unit], named: set[str]) -> Body:
         current_words = 0
         for u in part:
             source = analysis.sources[u.source]
-            if part_no and current and (u.source != current_source or len(current) >= 3 or current_words > 80):
+            if part_no and current and (len(current) >= 3 or current_words > 80
+                                        or (u.source != current_source and len(current) >= 2)):
                 paragraphs.append(current)
                 current, current_words = [], 0
             full = u.referent is not None and u.referent[0] not in named

@@ -38,42 +38,43 @@ _MALE = set("""
 aaron abdul abdullah abe adam adrian ahmed al alan albert alberto alex alexander alexei alfred ali allen alvin amir
 andre andreas andrew andy angelo anthony antonio arnold arthur ashton barack barry ben benjamin bernard bernie bill
 billy bob bobby boris brad bradley brandon brendan brent brett brian bruce bryan byron calvin carl carlos cecil chad
-charles charlie chris christian christopher chuck clarence claude clay clifford clint cody colin corey craig curt curtis
-dale dan daniel danny darrell darren dave david dean dennis derek devin dick dimitri dmitry don donald doug douglas duane
-dwight earl ed eddie edgar eduardo edward elijah elliot emmanuel enrique eric erik ernest ethan eugene evan felipe
-fernando francis francisco frank franklin fred frederick gabriel gary gavin gene geoffrey george gerald gerhard gilbert
-giuseppe glenn gordon graham greg gregory guillermo gustavo guy hank hans harold harry harvey hassan hector henry herbert
-howard hugh hugo ian igor isaac ivan jack jacob jaime jake james jamie jared jason javier jay jeb jeff jeffrey jeremy
-jerome jerry jesse jim jimmy joe joel johann john johnny jon jonathan jorge jose josef joseph josh joshua juan julian
-justin karl keith ken kenneth kevin khalid kurt kyle lamar lance larry lawrence lee leon leonard leroy lewis lindsey
-lionel louis luis luke marc marco marcus mario mark martin marvin matt matthew maurice max michael miguel mike milton
-mitch mitchell mohamed mohammad mohammed muhammad nathan neil nicholas nick nicolas nigel noah norman oliver omar oscar
-otto pablo patrick paul pedro pete peter phil philip philippe pierre rafael ralph ramon rand randy raul ray raymond reggie
-reince ricardo richard rick ricky rob robert roberto rod rodney roger roland ron ronald ross roy rudy russell ryan salman
-sam samuel scott sean sebastian sergei sergio seth shane sheldon sherrod simon stanley stefan stephen steve steven stuart
-ted terry thomas tim timothy todd tom tommy tony travis trey tyler vernon victor vincent vladimir wade walter warren
-wayne wesley william willie wolfgang xavier yusuf zach zachary
+charles charlie chris christian christopher chuck clarence claude clay clifford clint cody colin corey craig curt
+curtis dale dan daniel danny darrell darren dave david dean dennis derek devin dick dimitri dmitry don donald doug
+douglas duane dwight earl ed eddie edgar eduardo edward elijah elliot emmanuel enrique eric erik ernest ethan eugene
+evan felipe fernando francis francisco frank franklin fred frederick gabriel gary gavin gene geoffrey george gerald
+gerhard gilbert giuseppe glenn gordon graham greg gregory guillermo gustavo guy hank hans harold harry harvey hassan
+hector henry herbert howard hugh hugo ian igor isaac ivan jack jacob jaime jake james jamie jared jason javier jay
+jeb jeff jeffrey jeremy jerome jerry jesse jim jimmy joe joel johann john johnny jon jonathan jorge jose josef
+joseph josh joshua juan julian justin karl keith ken kenneth kevin khalid kurt kyle lamar lance larry lawrence lee
+leon leonard leroy lewis lindsey lionel louis luis luke marc marco marcus mario mark martin marvin matt matthew
+maurice max michael miguel mike milton mitch mitchell mohamed mohammad mohammed muhammad nathan neil nicholas nick
+nicolas nigel noah norman oliver omar oscar otto pablo patrick paul pedro pete peter phil philip philippe pierre
+rafael ralph ramon rand randy raul ray raymond reggie reince ricardo richard rick ricky rob robert roberto rod
+rodney roger roland ron ronald ross roy rudy russell ryan salman sam samuel scott sean sebastian sergei sergio seth
+shane sheldon sherrod simon stanley stefan stephen steve steven stuart ted terry thomas tim timothy todd tom tommy
+tony travis trey tyler vernon victor vincent vladimir wade walter warren wayne wesley william willie wolfgang xavier
+yusuf zach zachary
 """.split())
 _FEMALE = set("""
 abby abigail adriana aisha alexandra alexis alice alicia alison allison amanda amber amelia amy ana andrea angela
 angelica anita ann anna anne annie april ashley audrey barbara betsy betty beverly brenda brittany brooke camila
 candice carla carly carmen carol caroline carolyn catherine cathy charlotte chelsea cheryl christina christine cindy
 claire claudia colleen connie courtney cynthia dana danielle dawn debbie deborah debra denise diana diane donna dora
-doris dorothy edith eileen elaine eleanor elena elisabeth elizabeth ellen emily emma erica erin esther eva evelyn fatima
-fiona frances gabriela gail gina gloria grace hannah harriet heather heidi helen hilary hillary holly huma ingrid irene
-isabel isabella ivanka jacqueline jan jane janet janice jasmine jean jeanne jennifer jessica jill joan joanna joanne jodi
-joni josephine joy joyce judith judy julia julie karen kate katherine kathleen kathryn kathy katie kay kayleigh kelly
-kellyanne kim kimberly kirsten kristen laura lauren leslie lila linda lisa liz loretta lori lorraine louise lucia lucy
-lynn madeleine maggie mara margaret maria marie marilyn marine marion marsha martha mary maureen megan meghan melania
-melanie melissa meryl mia michelle mildred monica nadia nancy naomi natalie nicole nikki nina nora olivia pam pamela
-patricia patty paula peggy penny priscilla rachel rebecca regina renee rita roberta rosa rose ruth sally samantha sandra
-sara sarah sharon sheila shirley sonia sophia sophie stacey stephanie susan susana suzanne sylvia tamara tammy tanya
-teresa theresa tiffany tina tracy tulsi ursula valerie vanessa veronica victoria virginia wanda wendy whitney yolanda
-yvonne zoe
+doris dorothy edith eileen elaine eleanor elena elisabeth elizabeth ellen emily emma erica erin esther eva evelyn
+fatima fiona frances gabriela gail gina gloria grace hannah harriet heather heidi helen hilary hillary holly huma
+ingrid irene isabel isabella ivanka jacqueline jan jane janet janice jasmine jean jeanne jennifer jessica jill joan
+joanna joanne jodi joni josephine joy joyce judith judy julia julie karen kate katherine kathleen kathryn kathy
+katie kay kayleigh kelly kellyanne kim kimberly kirsten kristen laura lauren leslie lila linda lisa liz loretta lori
+lorraine louise lucia lucy lynn madeleine maggie mara margaret maria marie marilyn marine marion marsha martha mary
+maureen megan meghan melania melanie melissa meryl mia michelle mildred monica nadia nancy naomi natalie nicole
+nikki nina nora olivia pam pamela patricia patty paula peggy penny priscilla rachel rebecca regina renee rita
+roberta rosa rose ruth sally samantha sandra sara sarah sharon sheila shirley sonia sophia sophie stacey stephanie
+susan susana suzanne sylvia tamara tammy tanya teresa theresa tiffany tina tracy tulsi ursula valerie vanessa
+veronica victoria virginia wanda wendy whitney yolanda yvonne zoe
 """.split())
 _FEMALE_WORDS = set("""
-she her herself woman women spokeswoman congresswoman chairwoman businesswoman councilwoman wife mother daughter sister
-widow actress queen princess duchess grandmother girl aunt niece girlfriend mrs ms miss madam lady dame
+she her herself woman women spokeswoman congresswoman chairwoman businesswoman councilwoman wife mother daughter
+sister widow actress queen princess duchess grandmother girl aunt niece girlfriend mrs ms miss madam lady dame
 """.split())
 _MALE_WORDS = set("""
 he his him himself man men spokesman congressman chairman businessman councilman husband father son brother widower
@@ -81,7 +82,8 @@ king prince duke grandfather boy uncle nephew boyfriend mr sir
 """.split())
 
 _CUES = (
-    "told reporters|said in a statement|said|says|say|added|adds|told|tells|asked|asks|wrote|writes|explained|explains|noted|notes|continued|continues|"
+    "told reporters|said in a statement|said|says|say|added|adds|told|tells|asked|asks|wrote|writes|explained|"
+    "explains|noted|notes|continued|continues|"
     "declared|declares|stated|states|argued|argues|insisted|insists|recalled|recalls|replied|replies|responded|"
     "responds|tweeted|tweets|posted|warned|warns|claimed|claims|acknowledged|acknowledges|admitted|admits|announced|"
     "announces|complained|complains|conceded|concedes|joked|jokes|quipped|remarked|observed|suggested|suggests|urged|"
@@ -94,7 +96,8 @@ _CUES = (
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b")
 _CUE_AT_START_RE = re.compile(rf"(?:{_CUES})\b")
 _ACCORDING_RE = re.compile(r"according to\s+", re.I)
-_AUX = {"also", "later", "then", "again", "further", "has", "had", "have", "would", "will", "was", "is", "once", "previously",
+_AUX = {"also", "later", "then", "again", "further", "has", "had", "have", "would", "will", "was", "is", "once",
+        "previously",
         "recently", "simply", "only", "just", "did", "could", "might", "may", "once", "often", "repeatedly", "flatly",
         "reportedly", "publicly", "privately", "bluntly", "firmly", "quickly", "angrily", "calmly", "recently", "has"}
 _PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "it": None, "you": None}
@@ -106,11 +109,12 @@ _PARTICLES = {"de", "da", "van", "von", "der", "den", "al", "al-", "bin", "ibn",
 _TITLES = {
     "president", "sen.", "sen", "senator", "rep.", "rep", "representative", "gov.", "gov", "governor", "mr.", "mrs.",
     "ms.", "mr", "mrs", "ms", "miss", "dr.", "dr", "prof.", "professor", "secretary", "gen.", "general", "judge",
-    "justice", "speaker", "chairman", "chairwoman", "mayor", "minister", "prime", "chancellor", "king", "queen", "prince",
-    "princess", "pope", "sheriff", "attorney", "lt.", "col.", "sgt.", "capt.", "captain", "adm.", "admiral", "rev.",
-    "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice", "deputy", "former", "candidate",
-    "nominee", "director", "spokesman", "spokeswoman", "congressman", "congresswoman", "pres.", "sec.", "atty.",
-    "sir", "dame", "lord", "lady", "officer", "coach", "detective", "inspector", "councilman", "councilwoman", "mr", "gop",
+    "justice", "speaker", "chairman", "chairwoman", "mayor", "minister", "prime", "chancellor", "king", "queen",
+    "prince",     "princess", "pope", "sheriff", "attorney", "lt.", "col.", "sgt.", "capt.", "captain", "adm.",
+    "admiral", "rev.",     "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice",
+    "deputy", "former", "candidate",     "nominee", "director", "spokesman", "spokeswoman", "congressman",
+    "congresswoman", "pres.", "sec.", "atty.",     "sir", "dame", "lord", "lady", "officer", "coach", "detective",
+    "inspector", "councilman", "councilwoman", "mr", "gop",
 }
 _TITLE_WORDS = {"sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
                 "gov": "governor", "gov.": "governor", "pres.": "president", "sec.": "secretary", "gen.": "general",
@@ -122,7 +126,10 @@ _NOT_NAMES = {
     "while", "since", "still", "also", "meanwhile", "however", "instead", "speaking", "his", "her", "their", "our",
     "my", "its", "some", "many", "others", "one", "both", "all", "why", "how", "where", "for", "god", "lord", "jesus",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "everyone", "everybody", "nobody", "somebody", "someone", "people", "these", "those", "twitter",
+    "december", "neither", "either", "every", "each", "are", "is", "was", "were", "like", "only", "even", "just",
+    "not", "did", "does", "do", "will", "would", "should", "could", "can", "let", "our", "your", "whether", "though",
+    "although", "because", "unlike", "with", "without", "from", "by", "to", "of", "under", "over", "during", "team",
+    "everyone", "everybody", "nobody", "somebody", "someone", "people", "these", "those", "twitter",
 }
 _ORG_WORDS = {
     "house", "department", "party", "committee", "university", "college", "school", "inc", "inc.", "corp", "corp.",
@@ -136,14 +143,15 @@ _ORG_WORDS = {
 }
 _PLACE_WORDS = {
     "new", "north", "south", "east", "west", "united", "street", "avenue", "county", "city", "island", "islands",
-    "mountain", "river", "lake", "act", "care", "day", "war", "hall", "square", "park", "republic", "kingdom", "america",
-    "american", "americans", "democrats", "republicans", "democratic", "republican", "york", "jersey", "hampshire",
-    "carolina", "dakota", "virginia", "mexico", "angeles", "francisco", "diego", "vegas", "orleans", "valley", "bay",
-    "beach", "coast", "africa", "european", "europe", "asia", "middle", "national", "federal", "supreme", "super",
-    "tuesday", "bowl", "cup", "games", "olympics", "prize", "award", "awards", "convention", "primary", "caucuses",
-    "obamacare", "medicare", "medicaid", "security", "wall", "square", "plaza", "tower", "towers", "center", "airport",
-    "station", "road", "highway", "bridge", "capitol", "hill", "street", "media", "twitter", "facebook", "google",
-    "instagram", "youtube", "apple", "amazon", "microsoft", "street", "week", "month", "year", "age", "era",
+    "mountain", "river", "lake", "act", "care", "day", "war", "hall", "square", "park", "republic", "kingdom",
+    "america",     "american", "americans", "democrats", "republicans", "democratic", "republican", "york", "jersey",
+    "hampshire",     "carolina", "dakota", "virginia", "mexico", "angeles", "francisco", "diego", "vegas", "orleans",
+    "valley", "bay",     "beach", "coast", "africa", "european", "europe", "asia", "middle", "national", "federal",
+    "supreme", "super",     "tuesday", "bowl", "cup", "games", "olympics", "prize", "award", "awards", "convention",
+    "primary", "caucuses",     "obamacare", "medicare", "medicaid", "security", "wall", "square", "plaza", "tower",
+    "towers", "center", "airport",     "station", "road", "highway", "bridge", "capitol", "hill", "street", "media",
+    "twitter", "facebook", "google",     "instagram", "youtube", "apple", "amazon", "microsoft", "street", "week",
+    "month", "year", "age", "era",
 }
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "st", "jr", "sr",
                   "prof", "rev", "inc", "co", "corp", "ltd", "no", "vs", "v", "mt", "ft", "pres", "sec", "atty", "maj",
@@ -152,7 +160,8 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "co
                   "pa", "ill", "mich", "wis", "minn", "ga", "ala", "la", "md", "conn", "ind", "okla", "colo", "nev",
                   "neb", "kan", "miss", "mo", "del", "vt", "n.h", "n.j", "n.y", "n.c", "s.c", "n.m", "r", "d", "i"}
 _TIME_CUT_RE = re.compile(
-    r"(?:,\s*|\s+)(?:on|in|at|during|after|before|when|while|last|this|earlier|late|yesterday|today|tonight|Monday|Tuesday|"
+    r"(?:,\s*|\s+)(?:on|in|at|during|after|before|when|while|last|this|earlier|late|yesterday|today|tonight|"
+    r"Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday|recently|afterward|afterwards|via|through|to|of|about)\b", re.S)
 
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?][”\"’']?\s+|\n\s*)(?=\S)", re.M)
@@ -204,6 +213,8 @@ class _Article:
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(text)]
         self.speakers = {m.group(1) for m in _SPEAKS_RE.finditer(text) if m.group(1).lower() not in _NOT_NAMES}
         self.last_speaker = ""
+        self.subjects: set[int] = set()  # positions of mentions that look like a clause's subject, and of speakers
+        self.inside = inside
         for m in _NAME_RUN_RE.finditer(text):
             offset = m.start()
             for chunk in _split_run(m.group()):
@@ -212,7 +223,8 @@ class _Article:
                 offset = start + len(chunk)
                 if tokens and tokens[-1].endswith(("’s", "'s")):
                     tokens[-1] = tokens[-1][:-2]
-                while tokens and tokens[-1].endswith(".") and tokens[-1].lower().rstrip(".") not in _ABBREVIATIONS - {"r", "d", "i"}:
+                while (tokens and tokens[-1].endswith(".")
+                       and tokens[-1].lower().rstrip(".") not in _ABBREVIATIONS - {"r", "d", "i"}):
                     tokens[-1] = tokens[-1][:-1]
                     if not tokens[-1]:
                         tokens.pop()
@@ -223,7 +235,8 @@ class _Article:
                     if word.lower() in _TITLES:
                         title_words.append(_TITLE_WORDS.get(word.lower(), word.lower()))
                         if word.lower().rstrip(".") in ("mr", "mrs", "ms", "miss") and tokens:
-                            honorific[tokens[-1]] = "m" if word.lower().startswith("mr.") or word.lower() == "mr" else "f"
+                            male = word.lower().rstrip(".") == "mr"
+                            honorific[tokens[-1]] = "m" if male else "f"
                 for k in range(1, len(tokens) - 1):
                     if tokens[k].lower() in _MALE or tokens[k].lower() in _FEMALE:
                         title_words += [t.lower() for t in tokens[:k]]
@@ -236,6 +249,8 @@ class _Article:
                     continue
                 if _SENTENCE_START_RE.search(text, max(0, m.start() - 3), m.start() + 1) or m.start() == 0:
                     self.initial.add(start)
+                if _is_subject(text, start, offset):
+                    self.subjects.add(start)
                 name = " ".join(tokens)
                 before = text[max(0, start - 60):start]
                 prenominal = re.findall(r"[a-z][\w-]*", before.split(",")[-1].split(".")[-1])[-3:]
@@ -275,6 +290,34 @@ class _Article:
                 person = self.people[full]
                 person.person = True
                 person.gender = person.gender or gender
+        self._learn_genders()
+
+    def _learn_genders(self) -> None:
+        """Give a gender to people the first-name list, honorifics and appositives left open, from how the article
+        itself goes on about them: the first he/his/she/her after a subject mention, before any other name, votes."""
+        votes: dict[str, list[int]] = {}
+        mentions = sorted(self.mentions)
+        for i, (pos, name) in enumerate(mentions):
+            if pos not in self.subjects:
+                continue
+            limit = min(pos + 250, mentions[i + 1][0] if i + 1 < len(mentions) else len(self.text))
+            newline = self.text.find("\n", pos, limit)
+            if newline != -1:
+                limit = newline
+            for m in _GENDERED_PRONOUN_RE.finditer(self.text, pos + len(name), limit):
+                if self.inside.contains(m.start()):
+                    continue
+                full = self.full_name(name, pos)
+                tally = votes.setdefault(full, [0, 0])
+                tally[0 if m.group().lower() in _MALE_WORDS else 1] += 1
+                break
+        for full, (male, female) in votes.items():
+            person = self._person(full)
+            if person.gender is None and self.surname_gender.get(full.split()[-1]) is None:
+                if male > 2 * female:
+                    person.gender = "m"
+                elif female > 2 * male:
+                    person.gender = "f"
 
     def _person(self, name: str) -> _Person:
         person = self.people.get(name)
@@ -310,6 +353,7 @@ class _Article:
             elif words & _MALE_WORDS and not words & _FEMALE_WORDS:
                 person.gender = "m"
         bisect.insort(self.mentions, (position, name))
+        self.subjects.add(position)
 
     def _candidate(self, full: str) -> tuple[bool, str | None]:
         """(could this name be a person, its gender if known)."""
@@ -325,30 +369,36 @@ class _Article:
         return gender is not None or len(tokens) > 1, gender
 
     def resolve_pronoun(self, gender: str, position: int) -> str:
-        """The most recent named person before position whose gender fits; "" when a nearer person has no known
-        gender (no guess), except that the previous quote's speaker may carry on ("“...,” he added")."""
-        seen: list[str] = []
+        """The person a "he"/"she" cue stands for: the nearest preceding subject or speaker of that gender, skipping
+        people only mentioned as objects ("... would not support Clinton. “...,” she said" is not Clinton). "" when a
+        nearer subject's gender is unknown, or when two people of that gender are subjects of that one sentence."""
+        found, found_pos = "", -1
         for pos, name in reversed(self.mentions):
             if pos >= position:
                 continue
             if position - pos > PRONOUN_WINDOW:
                 break
+            if found and self._sentence_of(pos) != self._sentence_of(found_pos):
+                break
+            if pos not in self.subjects:
+                continue
             full = self.full_name(name, pos)
-            if full in seen:
-                continue
             is_person, known = self._candidate(full)
-            if not is_person:
+            if not is_person or full == found:
                 continue
-            seen.append(full)
             if known is None:
-                return full if len(seen) == 1 and full == self.last_speaker else ""
+                if found:
+                    continue
+                return full if full == self.last_speaker else ""
             if known != gender:
                 continue
-            subject = self._subject(pos)
-            if subject and subject != full and subject not in seen and self._candidate(subject) == (True, gender):
-                return subject
-            return full
-        return ""
+            if found:
+                return ""  # "Trump and Cruz sparred ... “...,” he said": no guess
+            found, found_pos = full, pos
+        return found
+
+    def _sentence_of(self, position: int) -> int:
+        return self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
 
     def _subject(self, position: int) -> str:
         """The name that opens the sentence holding position, if any."""
@@ -373,9 +423,46 @@ class _Article:
                 continue
             seen.add(full)
             person = self.people.get(full)
-            if person and person.words and head in person.words and len(full.split()) >= 1:
+            if person and person.words and head in person.words:
                 return full
         return ""
+
+
+_GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)\b")
+_NOT_VERBS = {
+    "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "nor", "if", "but", "than", "as", "because",
+    "while", "when", "that", "the", "a", "an", "into", "over", "after", "before", "about", "against", "so", "whose",
+    "whom", "which", "where", "during", "since", "until", "through", "between", "among", "under", "via", "per", "like",
+    "himself", "herself", "itself", "themselves", "last", "this", "next", "supporters", "campaign", "administration",
+    "officials", "aides", "allies", "voters", "fans", "team", "staff", "spokesman", "spokeswoman", "camp", "rally",
+    "rallies", "supporter", "adviser", "advisers", "aide",
+}
+_BEFORE_OBJECT = _PREPOSITIONS | {"than", "like", "as", "into", "over", "toward", "towards", "between", "among",
+                                  "beat", "beats", "defeat", "defeated", "endorsed", "endorse", "endorses", "support",
+                                  "supports", "supported", "attacked", "attack", "attacks", "praised", "criticized",
+                                  "called", "asked", "told", "thanked", "interviewed", "named", "elect", "elected",
+                                  "vote", "votes", "voted", "nominate", "nominated", "succeeding", "replace",
+                                  "replacing", "joined", "meet", "met", "face", "faces", "facing", "faced", "backing",
+                                  "backed", "back", "help", "helped", "helping", "blamed", "blame"}
+
+
+def _is_subject(text: str, start: int, end: int) -> bool:
+    """Does the name at text[start:end] look like the subject of its clause: not possessive, not after a preposition
+    or a transitive verb, and followed (past an appositive) by a lower-case word that can be a verb?"""
+    if text[end - 2:end] in ("’s", "'s") or text[end:end + 2] in ("’s", "'s") or text[end:end + 1] in ("’", "'"):
+        return False
+    before = re.search(r"([A-Za-z]+)[^\w.!?\n“”\"]{0,3}$", text[max(0, start - 20):start])
+    if before and before.group(1).lower() in _BEFORE_OBJECT:
+        return False
+    rest = text[end:end + 200]
+    m = re.match(r"\s*\([^()]{0,60}\)", rest)
+    if m:
+        rest = rest[m.end():]
+    m = re.match(r",[^,;:.“”\"\n]{1,140},", rest)
+    if m:
+        rest = rest[m.end():]
+    m = re.match(r"\s+([a-z][\w’'-]*)", rest)
+    return bool(m) and m.group(1) not in _NOT_VERBS
 
 
 class _Intervals:
@@ -497,10 +584,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return _Speaker("nom", description=phrase, mention=head)  # "a spokesman for Ryan"
     if pre and pre[0][:1].isupper() and pre[0].lower() in _NOT_NAMES and pre[0].lower() not in _DETERMINERS:
         return None
-    run = [t for t in run]
     if run and run[-1].endswith(("’s", "'s")):
         return None
-    title = []
     cut = 0
     for k, t in enumerate(run[:-1]):
         low = t.lower()
@@ -650,7 +735,8 @@ def extract_quotes(text: str) -> list[Quote]:
             gap = text[previous["attr_end"]:open_]
             same_para = previous["para_start"] == para_start
             if (same_para and previous["attr_end"] > previous["close"] and re.fullmatch(r"[\s.,;:—–-]*", gap)) \
-                    or (previous["runs_on"] and previous["close"] < open_ and re.fullmatch(r"\s*", text[previous["close"]:open_])):
+                    or (previous["runs_on"] and previous["close"] < open_
+                        and re.fullmatch(r"\s*", text[previous["close"]:open_])):
                 inherited = previous["quote"]
         words = _word_count(body)
         if not adjacent and inherited is None:
@@ -698,6 +784,7 @@ def _resolve(article: _Article, quote: Quote, speaker: _Speaker, cue: str, posit
         description = person.description if person else ""
     if name and speaker.kind != "name":
         bisect.insort(article.mentions, (position, name))
+        article.subjects.add(position)
     if name:
         article.last_speaker = name
     return Quote(quote.text, quote.start, quote.end, name, description if name else speaker.description,
