@@ -170,8 +170,8 @@ def twenty_sources() -> list[Source]:
     sources = []
     for doc in docs:
         try:
-            when = datetime.fromisoformat(doc["date_publish"]) if doc.get("date_publish") not in (None, "None") else None
-        except ValueError:
+            when = datetime.fromisoformat(doc.get("date_publish") or "")
+        except ValueError:  # missing ("None") or malformed
             when = None
         sources.append(Source(id=doc["dId"], title=doc.get("title") or "", text=doc.get("text") or "",
                               outlet=doc.get("source_domain") or "", published_at=when))
@@ -186,8 +186,9 @@ def check_clusters() -> tuple[int, int, list[str]]:
     for path in sorted(glob.glob(str(CLUSTERS / "*.json"))):
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
-        events[str(doc["newsCluster"])].append(Source(id=doc["dId"], title=doc.get("title") or "",
-                                                      text=doc.get("text") or "", outlet=doc.get("source_domain") or ""))
+        source = Source(id=doc["dId"], title=doc.get("title") or "", text=doc.get("text") or "",
+                        outlet=doc.get("source_domain") or "")
+        events[str(doc["newsCluster"])].append(source)
     sentences, problems = 0, []
     for sources in events.values():
         story = compose(sources)

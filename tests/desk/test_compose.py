@@ -43,7 +43,8 @@ def sentences(text: str) -> list[str]:
         ('"Why?" he asked. "Because we can," she said.', ['"Why?" he asked.', '"Because we can," she said.']),
         ("Brightwater Holdings Inc. said it would grow. The Inc. figures were late.",
          ["Brightwater Holdings Inc. said it would grow.", "The Inc. figures were late."]),
-        ("It cost $1.5m, e.g. for roads. Wait... What next?", ["It cost $1.5m, e.g. for roads.", "Wait...", "What next?"]),
+        ("It cost $1.5m, e.g. for roads. Wait... What next?",
+         ["It cost $1.5m, e.g. for roads.", "Wait...", "What next?"]),
         ("Caption line\nThe body starts here. It goes on\nover a wrapped line.",
          ["Caption line", "The body starts here.", "It goes on\nover a wrapped line."]),
         ("  Spaces around.   ", ["Spaces around."]),
@@ -138,7 +139,8 @@ def test_ambiguous_pronoun_is_dropped():
 
 
 def test_unresolvable_leading_pronoun_dropped():
-    text = "Photo\nHe was a quiet man who liked to garden and fish.\nThe village of Tarn held a vigil on Sunday evening."
+    text = ("Photo\nHe was a quiet man who liked to garden and fish.\n"
+            "The village of Tarn held a vigil on Sunday evening.")
     shown = body_texts(compose_body([Source(id=1, title="Tarn vigil", text=text)]))
     assert shown == ["The village of Tarn held a vigil on Sunday evening."]
 
@@ -249,7 +251,8 @@ _texts = st.one_of(st.text(max_size=300), st.lists(_words, max_size=120).map(" "
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_texts, st.text(max_size=40), st.booleans()), max_size=5), st.integers(0, 300))
 def test_compose_never_raises_and_keeps_provenance(items, max_words):
-    sources = [Source(id=n, title=title, text=text, is_reprint=reprint) for n, (text, title, reprint) in enumerate(items)]
+    sources = [Source(id=n, title=title, text=text, is_reprint=reprint)
+               for n, (text, title, reprint) in enumerate(items)]
     for text, _, _ in items:
         for start, end in split_sentences(text):
             assert 0 <= start < end <= len(text) and text[start:end] == text[start:end].strip()
@@ -259,3 +262,11 @@ def test_compose_never_raises_and_keeps_provenance(items, max_words):
         assert check_provenance([story.dek], sources) == []
     assert check_provenance(compose_body(sources, max_words=max_words), sources) == []
     assert isinstance(clean_headline(story.headline, ["x"]), str)
+
+
+def test_photo_captions_not_used():
+    text = ("A tram overturned in the town of Wexley on Monday morning, injuring nine people.\n"
+            "This photo released by the Wexley fire service shows the tram on its side near the depot.\n"
+            "A photo issued by the inspectors of the tram which overturned near the depot, May 3.")
+    shown = body_texts(compose_body([Source(id=1, title="Tram overturns in Wexley", text=text)]))
+    assert shown == ["A tram overturned in the town of Wexley on Monday morning, injuring nine people."]

@@ -211,7 +211,11 @@ _BOILERPLATE = re.compile(
     r"|watch:|listen:|more:|comments?\s*\(|open in app|quote, profile|page you (?:requested|are looking for)"
     r"|page (?:not|cannot be) found|temporarily unavailable|enable cookies|log ?in to|sign in to)",
 )  # searched in lower-cased text
-_FURNITURE_START = re.compile(r"^(?:By|Written by|Posted|Published|Updated|Photo|Image|Video|Source|Credit|FILE)\b")
+_FURNITURE_START = re.compile(
+    r"^(?:By|Written by|Posted|Published|Updated|Photo|Image|Video|Source|Credit|FILE)\b"
+    r"|^(?:In )?(?:This|These|A|An|The) (?:file |handout |undated |aerial )?(?:photos?|images?|pictures?|screen ?shots?"
+    r"|video still|still)\b[^.]{0,120}\b(?:shows?|showing|taken|released|issued|provided|made available|obtained)\b"
+)  # captions: "This photo released by ... shows ...", "A photo issued by ..."
 _JUNK_CHARS = re.compile(
     r"[|•►»«▶■]|-{3,}|_{3,}|={3,}|\*{2,}|https?:|www\.|\.com/|@\w"
     r"|\b[A-Z]{2,}[A-Z.'\-]*(?:\s+[A-Z]{2,}[A-Z.'\-]*)*:"  # transcript labels ("SECRETARY POWELL:", "QUESTION:")

@@ -30,7 +30,11 @@ class Quote:
 
 MIN_WORDS = 4  # shorter quotes are scare quotes or titles unless an attribution sits right next to them
 MAX_CONTEXT = 300  # characters of attribution context looked at on either side of a quote
-PRONOUN_WINDOW = 2500  # how far back a "he"/"she" may reach for its antecedent
+PRONOUN_WINDOW = 2500
+RUN_WINDOW = 600
+DEBUG = {}
+import os
+PREFER_MODE = os.environ.get("PREFER_MODE", "previous")  # how far back a "he"/"she" may reach for its antecedent
 
 # A small first-name list (written for this module, not exhaustive): used only to tell persons from organisations
 # and to give "he"/"she" their antecedent. Unknown names are simply "gender unknown".
@@ -213,6 +217,7 @@ class _Article:
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(text)]
         self.speakers = {m.group(1) for m in _SPEAKS_RE.finditer(text) if m.group(1).lower() not in _NOT_NAMES}
         self.last_speaker = ""
+        self.last_speaker_at = -1
         self.subjects: set[int] = set()  # positions of mentions that look like a clause's subject, and of speakers
         self.inside = inside
         for m in _NAME_RUN_RE.finditer(text):
@@ -395,7 +400,24 @@ class _Article:
             if found:
                 return ""  # "Trump and Cruz sparred ... “...,” he said": no guess
             found, found_pos = full, pos
-        return found
+        return self._prefer_previous_speaker(found, found_pos, gender, position)
+
+    def _prefer_previous_speaker(self, found: str, found_pos: int, gender: str, position: int) -> str:
+        """A quote that carries on a run of quotes ("“...,” Sarandon told MSNBC when asked whether Clinton ...
+        “...,” she said") keeps the previous speaker unless someone of that gender opens a sentence since."""
+        previous, at = self.last_speaker, self.last_speaker_at
+        if found:
+            para = self.text.rfind("\n", 0, position)
+            DEBUG[position] = ("prev" if found == previous and 0 <= position - at <= RUN_WINDOW else "x") + \
+                ("-init" if found_pos in self.initial else "-sub") + ("-para" if found_pos > para else "-far" if position - found_pos > 600 else "-near")
+        if not previous or found == previous or not 0 <= position - at <= RUN_WINDOW:
+            return found
+        is_person, known = self._candidate(previous)
+        if not is_person or known != gender:
+            return found
+        if found and found_pos in self.initial and found_pos > at:
+            return found
+        return previous if PREFER_MODE == "previous" else ""
 
     def _sentence_of(self, position: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
@@ -433,10 +455,20 @@ _NOT_VERBS = {
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "nor", "if", "but", "than", "as", "because",
     "while", "when", "that", "the", "a", "an", "into", "over", "after", "before", "about", "against", "so", "whose",
     "whom", "which", "where", "during", "since", "until", "through", "between", "among", "under", "via", "per", "like",
-    "himself", "herself", "itself", "themselves", "last", "this", "next", "supporters", "campaign", "administration",
+    "itself", "themselves", "last", "this", "next", "supporters", "campaign", "administration",
     "officials", "aides", "allies", "voters", "fans", "team", "staff", "spokesman", "spokeswoman", "camp", "rally",
     "rallies", "supporter", "adviser", "advisers", "aide",
 }
+_VERBS = set("""
+is was has had have will would can could did does do may might must should shall also then later still never already
+now just once again first too himself herself itself said told made went took gave got came saw thought knew felt kept
+left met ran won lost wrote spoke sent began become became brought bought held stood led paid put set let read heard
+found meant sat spent struck swore threw understood rose fell fought drew chose broke hit cut quit shut tried
+sought taught caught built dug grew drove flew forgot forgave hid hung lay lit overcame rode rang sang sank shook
+slept slid sold spun stole stuck stung swept swam swung tore woke wore wound withdrew responded noted say tell
+isn’t wasn’t hasn’t hadn’t won’t wouldn’t can’t couldn’t didn’t doesn’t don’t isn't wasn't hasn't hadn't won't
+wouldn't can't couldn't didn't doesn't don't
+""".split())
 _BEFORE_OBJECT = _PREPOSITIONS | {"than", "like", "as", "into", "over", "toward", "towards", "between", "among",
                                   "beat", "beats", "defeat", "defeated", "endorsed", "endorse", "endorses", "support",
                                   "supports", "supported", "attacked", "attack", "attacks", "praised", "criticized",
@@ -462,7 +494,15 @@ def _is_subject(text: str, start: int, end: int) -> bool:
     if m:
         rest = rest[m.end():]
     m = re.match(r"\s+([a-z][\w’'-]*)", rest)
-    return bool(m) and m.group(1) not in _NOT_VERBS
+    return bool(m) and _verbish(m.group(1))
+
+
+def _verbish(word: str) -> bool:
+    """Can this word following a name be its verb (or an adverb before one)? Nouns used after a name as
+    modifiers ("the Vermont senator", "a Dallas Cowboys fan") are not."""
+    if word in _NOT_VERBS:
+        return False
+    return word in _VERBS or word.endswith(("ed", "ly")) or (word.endswith("s") and not word.endswith(("ss", "us")))
 
 
 class _Intervals:
@@ -787,5 +827,6 @@ def _resolve(article: _Article, quote: Quote, speaker: _Speaker, cue: str, posit
         article.subjects.add(position)
     if name:
         article.last_speaker = name
+        article.last_speaker_at = position
     return Quote(quote.text, quote.start, quote.end, name, description if name else speaker.description,
                  speaker.mention, cue, bool(name))

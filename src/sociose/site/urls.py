@@ -1,11 +1,6 @@
-from django.urls import path
+"""The reader site's routes, gathered from the modules that serve them."""
 
-from sociose.site import views
+from sociose.site import conventions, pages, search
 
 app_name = "site"
-urlpatterns = [
-    path("", views.front_page, name="front"),
-    path("articles/<int:article_id>/", views.article_page, name="article"),
-    path("stories/<int:story_id>/", views.story_page, name="story"),
-    path("about/", views.about_page, name="about"),
-]
+urlpatterns = pages.urlpatterns + conventions.urlpatterns + search.urlpatterns

@@ -1,5 +1,8 @@
+"""Reader pages: front page, story, article, about (topics and outlets to come)."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
 from sociose.articles.models import Article
 from sociose.demo import ATTRIBUTION_PATH
@@ -35,3 +38,11 @@ def article_page(request, article_id):
 
 def about_page(request):
     return render(request, "site/about.html", {"attribution": ATTRIBUTION_PATH.read_text(encoding="utf-8")})
+
+
+urlpatterns = [
+    path("", front_page, name="front"),
+    path("articles/<int:article_id>/", article_page, name="article"),
+    path("stories/<int:story_id>/", story_page, name="story"),
+    path("about/", about_page, name="about"),
+]

@@ -1,0 +1,3 @@
+"""The web's conventions: feeds, sitemaps, robots.txt (to come)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Search over stories and articles (to come)."""
+
+urlpatterns = []
