@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # PostgreSQL pass of the test suite: CI always runs it; elsewhere it runs when this server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres bench lint clean
+.PHONY: run test test-sqlite test-postgres bench lint clean browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Sociose needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -25,7 +25,19 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/sociose run
 
-test: $(TEST_STAMP)
+# Browser tests drive the system Chromium (Playwright cannot download browsers here). Installed with apt when
+# missing and we may; elsewhere the browser tests skip with a message (on CI they fail instead).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x "$(CHROMIUM)" ] && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+		if [ "$$SUDO" != none ]; then \
+			$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+		fi; \
+	fi
+	@[ -x "$(CHROMIUM)" ] || echo "No Chromium at $(CHROMIUM): browser tests will be skipped (set CHROMIUM=...)."
+
+test: $(TEST_STAMP) browser
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$CI" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=2).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \

@@ -1,8 +1,8 @@
 """`make bench`: run every benchmark and print its figures."""
 
-from bench import clustering_quality, clustering_speed, ingest_pages, quote_attribution
+from bench import clustering_quality, clustering_speed, ingest_pages, quote_attribution, summary_quality
 
 if __name__ == "__main__":
-    for benchmark in (ingest_pages, clustering_quality, clustering_speed, quote_attribution):
+    for benchmark in (ingest_pages, clustering_quality, clustering_speed, summary_quality, quote_attribution):
         benchmark.main()
         print()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sociose.articles.models import Article
-from sociose.desk.compose import Source, choose_dek, clean_headline, compose_body, text_hash
+from sociose.desk.compose import Source, compose, text_hash
 from sociose.desk.facts import extract_facts
 from sociose.desk.models import ComposedStory, Revision
 from sociose.desk.quotes import extract_quotes
@@ -80,14 +80,6 @@ def _image(members) -> dict:
     return {}
 
 
-def _headline(members, outlets: list[str]) -> str:
-    """The first independent report's headline, cleaned of outlet names."""
-    for article, membership in members:
-        if not membership.is_reprint and article.title:
-            return clean_headline(article.title, outlets)
-    return clean_headline(members[0][0].title, outlets) if members else ""
-
-
 def compose_story(story: Story, *, trigger_article_id: int | None = None, now: datetime | None = None
                   ) -> Revision | None:
     """Compose the story's page; record a revision if anything changed. Returns the latest revision (None when the
@@ -106,10 +98,10 @@ def compose_story(story: Story, *, trigger_article_id: int | None = None, now: d
     outlets = sorted({a.outlet.name for a, _ in members} | {a.outlet.domain for a, _ in members})
     sources = [Source(id=a.id, title=a.title, text=a.text, outlet=a.outlet.name, published_at=a.published_at,
                       is_reprint=m.is_reprint) for a, m in members]
-    body = compose_body(sources)
-    dek = choose_dek(sources)
+    composition = compose(sources, outlet_names=outlets)
+    body, dek = composition.body, composition.dek
     parts = {
-        "headline": _headline(members, outlets),
+        "headline": composition.headline,
         "dek": _sentence(dek, by_id) if dek else {},
         "body": [[_sentence(s, by_id) for s in paragraph] for paragraph in body.paragraphs],
         "quotes": _quotes(members),
