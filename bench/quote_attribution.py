@@ -20,6 +20,15 @@ Definitions (all in this file, none borrowed from the module under test except i
   the other one. "the <noun>" takes the nearest preceding gold named Source whose span contains <noun> (titles
   expanded: Sen. -> senator ...). Other pronouns (they, it, we, I, you), indefinite nominals and events without a
   Source get no name: those quotes are excluded from the accuracy denominator and counted.
+- Gold rule fixes (rule 2; GOLD_RULE=v1 restores the first rule for comparison): (a) the "of/from/..." cut only
+  fired after two-letter words, so "Sen. Ben Cardin of Maryland" gave "Maryland"; it now cuts after any capitalised
+  word except a title ("Speaker of the House ..."), and not in nominals ("Hundreds of ...", "the Board of ...");
+  (b) a nominal head with a bare name as appositive ("her senior policy adviser, Jake Sullivan,") takes that name;
+  (c) a named Source whose cue is a question (asked/asks/pressed/questioned) is not a he/she antecedent: the answer
+  is someone else's ("Earhardt then asked Rubio ... “...,” he said" is Rubio), nor is a plural or non-person name
+  ("Some Republicans", "Others", a weekday, an acronym such as "AP", a one-word name the text also writes in lower
+  case such as "Friends"). Both still expand one-word names. Hand check of every train pronoun change from (c):
+  7 of 15 became right or correctly unscored, 8 were wrong before and after, none got worse.
 - Name match: case-insensitive after dropping titles and punctuation; equal token lists, or a one-word name equal to
   the other's last word, or one's words a subset of the other's with the same last word ("Trump" ~ "Donald Trump",
   "Donald J. Trump" ~ "Donald Trump").
@@ -53,6 +62,10 @@ TITLES = {"president", "sen.", "senator", "rep.", "representative", "gov.", "gov
           "nominee", "rev.", "attorney", "prof.", "professor", "sir", "lady", "lord", "gop", "director", "chair"}
 EXPAND = {"sen.": "senator", "rep.": "representative", "gov.": "governor", "gen.": "general", "dr.": "doctor",
           "prof.": "professor", "sec.": "secretary"}
+GOLD_RULE_V1 = os.environ.get("GOLD_RULE") == "v1"  # the pronoun rule before the fixes of 2 (see docstring)
+QUANTIFIERS = {"some", "many", "several", "other", "others", "both", "all", "most", "few", "two", "three", "four",
+               "five", "critics", "supporters", "friends", "officials", "democrats", "republicans"}
+DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"}
 ORG_WORDS = {"house", "department", "party", "committee", "university", "campaign", "office", "news", "times", "post",
              "association", "council", "agency", "court", "congress", "senate", "institute", "center", "foundation",
              "network", "group", "administration", "commission", "company", "fund", "press", "state", "government"}
@@ -105,8 +118,12 @@ def load(split: str) -> list[Doc]:
             source = " ".join(text[s:e] for s, e in source_frags).strip()
             kind = classify(source) if source else ("none", "")
             src_start = source_frags[0][0] if source_frags else -1
+            cue = " ".join(text[s:e] for t in roles.get("Cue", []) if t in spans for s, e in spans[t]).lower()
             if source:
-                sources.append((src_start, source, kind))
+                role = kind
+                if not GOLD_RULE_V1 and kind[0] == "name" and (is_question(cue) or not_a_person(source, kind, text)):
+                    role = ("name-not-antecedent", kind[1])  # still expands one-word names, never a he/she
+                sources.append((src_start, source, role))
             if fragments and is_direct(text, fragments):
                 doc.gold.append(Gold(fragments, source, src_start, kind[0], kind[1]))
         sources.sort()
@@ -114,6 +131,23 @@ def load(split: str) -> list[Doc]:
             gold.name = gold_name(gold, sources)
         docs.append(doc)
     return docs
+
+
+def is_question(cue: str) -> bool:
+    """The interviewer's question is not the answer: "Earhardt then asked Rubio ... “...,” he said" is Rubio."""
+    return bool(re.match(r"(?:asked|asks|asking|questioned|pressed|quizzed)\b", cue))
+
+
+def not_a_person(source: str, kind: tuple[str, str], text: str) -> bool:
+    """A named Source that "he"/"she" cannot stand for: several people ("Some Republicans", "Fact-checkers",
+    "Others"), a day, or an organisation written as an acronym ("AP")."""
+    if kind[0] != "name":
+        return False
+    name = kind[1]
+    first = source.split()[0].lower()
+    if first in QUANTIFIERS or name.lower() in DAYS or (name.isupper() and len(name.split()) == 1):
+        return True
+    return len(name.split()) == 1 and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
 
 
 def is_direct(text: str, fragments: list[tuple[int, int]]) -> bool:
@@ -145,10 +179,20 @@ def classify(source: str) -> tuple[str, str]:
     source = source.strip().strip(",").strip()
     if source.lower() in PRONOUNS:
         return "pron", source.lower()
-    head = re.split(r",| who | which | \(", source)[0].strip()
-    cut = re.search(r"(?<=[A-Z][\w.’']) (?:of|from|at|in|on|with)\b", head)  # "Sen. Ben Cardin of Maryland"
-    if cut and head[:cut.start()].split()[-1][:1].isupper():
-        head = head[:cut.start()]
+    parts = re.split(r",| who | which | \(", source)
+    head = parts[0].strip()
+    if not GOLD_RULE_V1 and head and head.split()[-1][:1].islower() and len(parts) > 1:
+        appositive = parts[1].strip().split()  # "her senior policy adviser, Jake Sullivan,": the name is there
+        if 1 <= len(appositive) <= 4 and all(t[:1].isupper() for t in appositive):
+            head = " ".join(appositive)
+    if GOLD_RULE_V1:
+        cut = re.search(r"(?<=[A-Z][\w.’']) (?:of|from|at|in|on|with)\b", head)
+    else:  # the v1 pattern only cut after two-letter words, so "Sen. Ben Cardin of Maryland" gave "Maryland"
+        cut = re.search(r"(?<=[\w.’']) (?:of|from|at|in|on|with)\b", head)
+    if cut and head[:cut.start()].split()[-1][:1].isupper() and (GOLD_RULE_V1 or (
+            head[:cut.start()].split()[-1].lower() not in TITLES
+            and head.split()[0].lower() not in DETERMINERS | QUANTIFIERS | {"hundreds", "thousands", "dozens"})):
+        head = head[:cut.start()]  # "Sen. Ben Cardin of Maryland", not "Speaker of the House Paul Ryan"
     head = re.sub(r"['’]s?$", "", head)
     tokens = head.split()
     if not tokens:
@@ -183,7 +227,7 @@ def gender_of(source: str, name: str) -> str | None:
 
 def gold_name(gold: Gold, sources: list[tuple[int, str, tuple[str, str]]]) -> str:
     before = [(pos, src, kind) for pos, src, kind in sources if pos < gold.source_start]
-    named = [(pos, src, kind[1]) for pos, src, kind in before if kind[0] == "name"]
+    named = [(pos, src, kind[1]) for pos, src, kind in before if kind[0].startswith("name")]
     if gold.kind == "name":
         if len(gold.name.split()) == 1:
             for _, _, full in reversed(named):
@@ -192,7 +236,8 @@ def gold_name(gold: Gold, sources: list[tuple[int, str, tuple[str, str]]]) -> st
         return gold.name
     if gold.kind == "pron" and gold.name in ("he", "she"):
         want = "m" if gold.name == "he" else "f"
-        for _, src, full in reversed(named):
+        antecedents = [(pos, src, kind[1]) for pos, src, kind in before if kind[0] == "name"]
+        for _, src, full in reversed(antecedents):
             if any(w.lower() in ORG_WORDS for w in full.split()):
                 continue
             if gender_of(src, full) in (want, None):

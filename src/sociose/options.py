@@ -103,6 +103,7 @@ def _choice(*choices: str) -> Callable[[str], str]:
             raise ValueError(f"must be one of: {', '.join(choices)}")
         return raw
 
+    parse.__name__ = "one of " + "/".join(choices)
     return parse
 
 
@@ -156,6 +157,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("subscribe_default_feeds", "true", _bool,
            "On first start with an empty database, subscribe to the bundled list of public news feeds."),
     Option("load_demo", "true", _bool, "On first start with an empty database, import the bundled Wikinews demo corpus."),
+    Option("page_cache", "true", _bool, "Cache rendered pages (invalidated when their story changes)."),
     Option("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

@@ -95,9 +95,47 @@ def test_unresolvable_speaker_is_empty():
 
 
 def test_pronoun_does_not_guess_across_unknown_gender():
-    text = ("Kim Sato presented the report with Robin Tal.\n\n"
+    text = ("Robin Tal presented the report with Kim Sato.\n\n"
             "“This changes how we measure air quality in the city,” she said.")
     assert only(text).speaker == ""
+
+
+def test_pronoun_skips_a_person_mentioned_only_as_object():
+    text = ("Ingrid Solberg, the harbour master, said the ferries would no longer wait for Helen Ward.\n\n"
+            "“The timetable is the timetable, whoever is late,” she said.")
+    assert only(text).speaker == "Ingrid Solberg"
+
+
+def test_pronoun_abstains_when_two_subjects_share_the_gender():
+    text = ("Peter Holm waited outside while Thomas Berg spoke to the union.\n\n"
+            "“We will not sign anything before Monday,” he said.")
+    assert only(text).speaker == ""
+
+
+def test_gender_learnt_from_the_article_itself():
+    text = ("Nkechi Obi opened her clinic in 2009 and still works there every day.\n\n"
+            "“We treat everyone who comes through the door,” she said.")
+    q = only(text)
+    assert q.speaker == "Nkechi Obi" and q.speaker_mention == "she"
+    assert only(text.replace("her clinic", "his clinic")).speaker == ""  # "she" cannot be a man
+
+
+def test_previous_speaker_carries_a_run_of_quotes():
+    text = ("“The vineyard lost half its harvest to hail,” said Marco Bellini, who has farmed here for thirty years "
+            "and sells to Paolo Conti.\n\n"
+            "“We have never seen stones that size in September,” he said.")
+    first, second = quotes_of(text)
+    assert first.speaker == second.speaker == "Marco Bellini"
+
+
+def test_name_after_a_preposition_is_not_the_speaker():
+    text = "Contrasting her with Lopez, the mayor said: “Our budget has been balanced for six years now.”"
+    assert only(text).speaker != "Lopez"
+
+
+def test_sentence_adverb_is_not_a_name():
+    text = "“The talks will resume after the holidays,” Additionally said, closing the session."
+    assert quotes_of(text)[0].speaker == ""
 
 
 def test_scare_quotes_and_titles_are_excluded():

@@ -5,6 +5,13 @@ marks, reads the attribution next to each ("X said: “...”", "“...,” said
 "“...,” she said. “...”") and resolves the local mention ("Lukes", "he", "the spokesman") to the full name the
 article introduced earlier. Precision comes before recall: when a mention cannot be tied to one named person or
 organisation the quote keeps speaker "" rather than a guess.
+
+"he"/"she" go to the nearest preceding *subject* of that gender (a name followed, past any appositive, by a word
+that can be a verb, or the speaker of an earlier quote); names met only as objects ("... would not support Clinton")
+are passed over. Genders come from the first-name list, honorifics, appositives ("his wife") and, failing those,
+from the article itself (the first he/his or she/her after a subject mention). No guess when a nearer subject's
+gender is unknown, when two subjects of that gender share one sentence, or when the antecedent is over NEAR
+characters back and was not the previous speaker.
 """
 
 from __future__ import annotations
@@ -30,11 +37,9 @@ class Quote:
 
 MIN_WORDS = 4  # shorter quotes are scare quotes or titles unless an attribution sits right next to them
 MAX_CONTEXT = 300  # characters of attribution context looked at on either side of a quote
-PRONOUN_WINDOW = 2500
-RUN_WINDOW = 600
-DEBUG = {}
-import os
-PREFER_MODE = os.environ.get("PREFER_MODE", "previous")  # how far back a "he"/"she" may reach for its antecedent
+PRONOUN_WINDOW = 2500  # how far back a "he"/"she" may reach for its antecedent
+NEAR = 600  # a pronoun's antecedent further back than this (and outside its sentence) must be the previous speaker
+RUN_WINDOW = 600  # ... who spoke at most this far back
 
 # A small first-name list (written for this module, not exhaustive): used only to tell persons from organisations
 # and to give "he"/"she" their antecedent. Unknown names are simply "gender unknown".
@@ -213,7 +218,6 @@ class _Article:
         self.by_surname: dict[str, list[tuple[int, str]]] = {}
         honorific: dict[str, str] = {}
         inside = _Intervals(quoted)
-        self.initial: set[int] = set()  # positions of mentions that open a sentence (likely its subject)
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(text)]
         self.speakers = {m.group(1) for m in _SPEAKS_RE.finditer(text) if m.group(1).lower() not in _NOT_NAMES}
         self.last_speaker = ""
@@ -252,8 +256,6 @@ class _Article:
                     continue
                 if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
                     continue
-                if _SENTENCE_START_RE.search(text, max(0, m.start() - 3), m.start() + 1) or m.start() == 0:
-                    self.initial.add(start)
                 if _is_subject(text, start, offset):
                     self.subjects.add(start)
                 name = " ".join(tokens)
@@ -317,6 +319,8 @@ class _Article:
                 tally[0 if m.group().lower() in _MALE_WORDS else 1] += 1
                 break
         for full, (male, female) in votes.items():
+            if len(full.split()) == 1 and not (self._candidate(full)[0] and self._mid_sentence(full)):
+                continue  # "Often he ...", "Throughout his remarks ...": not names
             person = self._person(full)
             if person.gender is None and self.surname_gender.get(full.split()[-1]) is None:
                 if male > 2 * female:
@@ -339,10 +343,9 @@ class _Article:
         if not candidates:
             return name
         before = [full for pos, full in candidates if pos < position]
-        full = before[-1] if before else candidates[0][1]
-        if before and len({f for f in before}) > 1 and before[-1] != full:
-            return name
-        return full
+        if len(set(before or [full for _, full in candidates])) > 1:
+            return name  # "Trump" after both Donald Trump and Eric Trump: keep what the article says
+        return before[-1] if before else candidates[0][1]
 
     def remember(self, name: str, description: str, position: int, is_person: bool) -> None:
         person = self._person(name)
@@ -376,8 +379,10 @@ class _Article:
     def resolve_pronoun(self, gender: str, position: int) -> str:
         """The person a "he"/"she" cue stands for: the nearest preceding subject or speaker of that gender, skipping
         people only mentioned as objects ("... would not support Clinton. “...,” she said" is not Clinton). "" when a
-        nearer subject's gender is unknown, or when two people of that gender are subjects of that one sentence."""
+        nearer subject could be a person of unknown gender, when two people of that gender are subjects of one
+        sentence, or when the nearest one is far back and was not the previous speaker."""
         found, found_pos = "", -1
+        objects: list[tuple[int, str]] = []  # people met, not as subjects, between the cue and the antecedent
         for pos, name in reversed(self.mentions):
             if pos >= position:
                 continue
@@ -385,53 +390,64 @@ class _Article:
                 break
             if found and self._sentence_of(pos) != self._sentence_of(found_pos):
                 break
-            if pos not in self.subjects:
-                continue
             full = self.full_name(name, pos)
-            is_person, known = self._candidate(full)
-            if not is_person or full == found:
+            if pos not in self.subjects:
+                if not found:
+                    objects.append((pos, full))
                 continue
+            is_person, known = self._candidate(full)
+            if full == found:
+                continue
+            if not is_person:
+                if found or known is not None or not self._maybe_person(full):
+                    continue
+                return ""  # "Rihanna, who ..., spoke about ...": someone whose gender the article never shows
             if known is None:
                 if found:
                     continue
-                return full if full == self.last_speaker else ""
+                return full if full == self.last_speaker else ""  # any "he" may be this person: no guess
             if known != gender:
                 continue
             if found:
                 return ""  # "Trump and Cruz sparred ... “...,” he said": no guess
             found, found_pos = full, pos
-        return self._prefer_previous_speaker(found, found_pos, gender, position)
+        if not found:
+            return self._only_object(objects, gender, position)
+        if found and position - found_pos > NEAR and self._sentence_of(found_pos) != self._sentence_of(position) \
+                and not (found == self.last_speaker and 0 <= position - self.last_speaker_at <= RUN_WINDOW):
+            return ""
+        return found
 
-    def _prefer_previous_speaker(self, found: str, found_pos: int, gender: str, position: int) -> str:
-        """A quote that carries on a run of quotes ("“...,” Sarandon told MSNBC when asked whether Clinton ...
-        “...,” she said") keeps the previous speaker unless someone of that gender opens a sentence since."""
-        previous, at = self.last_speaker, self.last_speaker_at
-        if found:
-            para = self.text.rfind("\n", 0, position)
-            DEBUG[position] = ("prev" if found == previous and 0 <= position - at <= RUN_WINDOW else "x") + \
-                ("-init" if found_pos in self.initial else "-sub") + ("-para" if found_pos > para else "-far" if position - found_pos > 600 else "-near")
-        if not previous or found == previous or not 0 <= position - at <= RUN_WINDOW:
-            return found
-        is_person, known = self._candidate(previous)
-        if not is_person or known != gender:
-            return found
-        if found and found_pos in self.initial and found_pos > at:
-            return found
-        return previous if PREFER_MODE == "previous" else ""
+    def _only_object(self, objects: list[tuple[int, str]], gender: str, position: int) -> str:
+        """With no subject to go by, the one person of that gender mentioned nearby ("Sophie Laurent met Daniel
+        Okafor. “...,” he said"), if every other person mentioned there is known to be of the other gender."""
+        fitting = []
+        for pos, full in objects:
+            if position - pos > NEAR:
+                break
+            is_person, known = self._candidate(full)
+            if not is_person:
+                continue
+            if known is None:
+                return ""
+            if known == gender and full not in fitting:
+                fitting.append(full)
+        return fitting[0] if len(fitting) == 1 else ""
+
+    def _mid_sentence(self, word: str) -> bool:
+        """Is this capitalised word also written inside a sentence, where capitals mark names?"""
+        return re.search(rf"[\w,]\s+{re.escape(word)}\b", self.text) is not None
+
+    def _maybe_person(self, full: str) -> bool:
+        """A one-word subject nobody has described yet may still be a person ("Rihanna spoke"), unless it is a
+        known place or organisation word or a word the article also writes in lower case."""
+        low = full.lower()
+        if low in _NOT_NAMES or low in _ORG_WORDS or low in _PLACE_WORDS or len(full) < 3 or full.isupper():
+            return False
+        return re.search(rf"\b{re.escape(low)}\b", self.text) is None
 
     def _sentence_of(self, position: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
-
-    def _subject(self, position: int) -> str:
-        """The name that opens the sentence holding position, if any."""
-        sentence = self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
-        i = bisect.bisect_left(self.mentions, (sentence, ""))
-        while i < len(self.mentions) and self.mentions[i][0] < position:
-            pos, name = self.mentions[i]
-            if pos in self.initial:
-                return self.full_name(name, pos)
-            i += 1
-        return ""
 
     def resolve_nominal(self, head: str, position: int) -> str:
         """The person last described with this noun ("the spokesman" -> the latest person called a spokesman)."""
@@ -461,6 +477,7 @@ _NOT_VERBS = {
 }
 _VERBS = set("""
 is was has had have will would can could did does do may might must should shall also then later still never already
+often always even soon ever sometimes once twice yet however too
 now just once again first too himself herself itself said told made went took gave got came saw thought knew felt kept
 left met ran won lost wrote spoke sent began become became brought bought held stood led paid put set let read heard
 found meant sat spent struck swore threw understood rose fell fought drew chose broke hit cut quit shut tried
@@ -469,6 +486,11 @@ slept slid sold spun stole stuck stung swept swam swung tore woke wore wound wit
 isn’t wasn’t hasn’t hadn’t won’t wouldn’t can’t couldn’t didn’t doesn’t don’t isn't wasn't hasn't hadn't won't
 wouldn't can't couldn't didn't doesn't don't
 """.split())
+_SENTENCE_ADVERBS = {"perhaps", "likewise", "moreover", "furthermore", "indeed", "still", "yet", "besides",
+                     "nevertheless", "nonetheless", "otherwise", "thus", "hence", "instead", "meanwhile", "anyway"}
+_APPOSITIVE_END_RE = re.compile(r"[,—–]\s+([a-z][\w’'-]*)")
+_INVERTED_CUES = {"said", "says", "added", "adds", "wrote", "writes", "explained", "noted", "asked", "continued",
+                  "recalled", "replied", "responded", "tweeted", "argued", "insisted", "warned", "stated"}
 _BEFORE_OBJECT = _PREPOSITIONS | {"than", "like", "as", "into", "over", "toward", "towards", "between", "among",
                                   "beat", "beats", "defeat", "defeated", "endorsed", "endorse", "endorses", "support",
                                   "supports", "supported", "attacked", "attack", "attacks", "praised", "criticized",
@@ -480,21 +502,31 @@ _BEFORE_OBJECT = _PREPOSITIONS | {"than", "like", "as", "into", "over", "toward"
 
 def _is_subject(text: str, start: int, end: int) -> bool:
     """Does the name at text[start:end] look like the subject of its clause: not possessive, not after a preposition
-    or a transitive verb, and followed (past an appositive) by a lower-case word that can be a verb?"""
+    or a transitive verb, and followed (past an appositive) by a lower-case word that can be a verb? A name right
+    after a speech verb ("..., said Jake Horowitz") is the subject of that verb."""
     if text[end - 2:end] in ("’s", "'s") or text[end:end + 2] in ("’s", "'s") or text[end:end + 1] in ("’", "'"):
         return False
     before = re.search(r"([A-Za-z]+)[^\w.!?\n“”\"]{0,3}$", text[max(0, start - 20):start])
     if before and before.group(1).lower() in _BEFORE_OBJECT:
         return False
-    rest = text[end:end + 200]
+    if before and before.group(1) in _INVERTED_CUES:
+        return True
+    rest = text[end:end + 220]
     m = re.match(r"\s*\([^()]{0,60}\)", rest)
     if m:
         rest = rest[m.end():]
-    m = re.match(r",[^,;:.“”\"\n]{1,140},", rest)
-    if m:
-        rest = rest[m.end():]
     m = re.match(r"\s+([a-z][\w’'-]*)", rest)
-    return bool(m) and _verbish(m.group(1))
+    if m:
+        return _verbish(m.group(1))
+    if not rest.startswith(","):
+        return False
+    for m in _APPOSITIVE_END_RE.finditer(rest, 1):  # past an appositive: "Zarate, a ..., said"
+        between = rest[1:m.start()]
+        if re.search(r"[;:“”\"\n]|[a-z]{3}\.\s", between):
+            return False
+        if _verbish(m.group(1)):
+            return True
+    return False
 
 
 def _verbish(word: str) -> bool:
@@ -624,6 +656,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return _Speaker("nom", description=phrase, mention=head)  # "a spokesman for Ryan"
     if pre and pre[0][:1].isupper() and pre[0].lower() in _NOT_NAMES and pre[0].lower() not in _DETERMINERS:
         return None
+    if pre and (pre[-1].lower() in _PREPOSITIONS or pre[-1].lower() in _BEFORE_OBJECT):
+        return None  # "Contrasting her with Trump", "Trump attacked Clinton": the name is an object
     if run and run[-1].endswith(("’s", "'s")):
         return None
     cut = 0
@@ -642,6 +676,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return None
     if any(t.lower().rstrip(".") in _NOT_NAMES and t.lower() not in ("may",) for t in run[:1]):
         return None
+    if run[0].lower() in _SENTENCE_ADVERBS or (run[0].lower().endswith("ly") and run[0].lower() not in _MALE | _FEMALE):
+        return None  # "Additionally", "Perhaps": a sentence adverb, not a first name
     name = " ".join(run).rstrip(".") if not run[-1].lower().rstrip(".") in ("jr", "sr") else " ".join(run)
     description = appos or " ".join(pre + title).strip()
     return _Speaker("name", name, description, head)
