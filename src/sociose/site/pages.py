@@ -32,6 +32,7 @@ from sociose.sources.models import Outlet
 from sociose.stories.actions import related_stories, top_stories
 from sociose.stories.models import ArticleEntity, Membership, Story
 from sociose.stories.ranking import explain
+from sociose.site.seo import page_meta
 
 CACHE_SECONDS = 600
 RANK_BUCKET_SECONDS = 300  # rankings decay with time: cached pages listing top stories are at most this old
@@ -147,7 +148,7 @@ def _topics(recent: int = 100, count: int = 5, per_topic: int = 3) -> list[dict]
     return [t for t in topics if t["stories"]]
 
 
-def _front_context() -> dict:
+def _front_context(request) -> dict:
     top_ids = list(top_stories(limit=12).values_list("id", flat=True))
     found = _teasers(top_ids)
     top = [{"composed": c, "why": explain(c.story.score_inputs)} for c in _in_order(top_ids, found)]
@@ -156,14 +157,14 @@ def _front_context() -> dict:
                   .order_by("-story__last_seen", "-story_id")[:10])
     articles = list(Article.objects.select_related("outlet").defer("text", "description")
                     .order_by(F("published_at").desc(nulls_last=True), "-id")[:10])
-    return {"top": top, "latest": latest, "topics": _topics(), "articles": articles}
+    return {"top": top, "latest": latest, "topics": _topics(), "articles": articles, **page_meta(request)}
 
 
 @condition(etag_func=_listing_etag, last_modified_func=_listing_last_modified)
 def front_page(request):
     # Keyed by the stamp alone, never by the query string: no one can fill the cache with variants of this page.
     key = f"sociose:page:front:{_listing_last_modified(request).isoformat()}"
-    return _cached_page(request, key, "site/front.html", _front_context)
+    return _cached_page(request, key, "site/front.html", lambda: _front_context(request))
 
 
 # --- story page ------------------------------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def _facts(facts: list[dict], outlet_of: dict[int, Outlet]) -> list[dict]:
     return shown
 
 
-def _story_context(story_id: int) -> dict:
+def _story_context(request, story_id: int) -> dict:
     composed = get_object_or_404(ComposedStory.objects.select_related("story__first_outlet"), story_id=story_id)
     story = composed.story
     members = list(Membership.objects.filter(story_id=story_id).select_related("article__outlet")
@@ -321,6 +322,7 @@ def _story_context(story_id: int) -> dict:
         "wikinews_licence_url": WIKINEWS_LICENCE_URL,
         # Places the social layer fills (readers' takes and public reactions); empty lists leave them out.
         "takes": [], "reactions": [],
+        **page_meta(request, composed=composed),
     }
 
 
@@ -332,7 +334,7 @@ def story_page(request, story_id: int):
             return redirect("site:story", merged_into, permanent=True)
         raise Http404("No such story.")
     key = f"sociose:page:story:{story_id}:{_story_etag(request, story_id)}"
-    return _cached_page(request, key, "site/story.html", lambda: _story_context(story_id))
+    return _cached_page(request, key, "site/story.html", lambda: _story_context(request, story_id))
 
 
 # --- topics, outlets, articles ---------------------------------------------------------------------------------------
@@ -348,7 +350,8 @@ def topic_page(request, kind: str, name: str):
     page = Paginator(stories, 20).get_page(request.GET.get("page"))
     if not page.object_list:
         raise Http404("No story names this topic.")
-    return render(request, "site/topic.html", {"name": name, "kind": kind, "kind_label": KIND_LABELS[kind],
+    return render(request, "site/topic.html", {**page_meta(request, topic=(kind, name)),
+                                               "name": name, "kind": kind, "kind_label": KIND_LABELS[kind],
                                                "page": page, "count": page.paginator.count})
 
 
