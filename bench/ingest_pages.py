@@ -18,13 +18,12 @@ import json
 import os
 import statistics
 import sys
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import SHARED_DATA, peak_rss_mb, run_isolated
+from bench.common import SHARED_DATA, free_port, peak_rss_mb, run_isolated, wait_for_port
 
 PAGES = SHARED_DATA / "article-extraction-benchmark"
 
@@ -118,23 +117,6 @@ def measure_pipeline(pages, truth) -> dict:
         server.wait()
     stored = stored_texts()
     return {"pages": len(pages), "stored": len(stored), "seconds": seconds, **quality(stored, truth)}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"the page server on port {port} did not start")
 
 
 def one(mode: str) -> None:

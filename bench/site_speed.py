@@ -13,33 +13,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT
+from bench.common import ROOT, free_port, wait_for_url
 
 DURATION = "10s"
 CONNECTIONS = "16"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - our own server on loopback
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer")
 
 
 def wrk(url: str) -> dict:
@@ -88,7 +68,7 @@ def main() -> None:
     try:
         path = f"/stories/{story}/"
         for port in (cached_port, uncached_port):
-            wait(f"http://127.0.0.1:{port}{path}")
+            wait_for_url(f"http://127.0.0.1:{port}{path}")
         html = urllib.request.urlopen(f"http://127.0.0.1:{cached_port}{path}").read()  # noqa: S310
         (root / "story.html").write_bytes(html)
         conf.write_text(f"""worker_processes 1; daemon off; pid {home}/nginx.pid; error_log {home}/nginx.err;
@@ -96,7 +76,7 @@ events {{ worker_connections 256; }}
 http {{ access_log off; server {{ listen 127.0.0.1:{nginx_port}; root {root}; location / {{ }} }} }}
 """)
         nginx = subprocess.Popen(["nginx", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait(f"http://127.0.0.1:{nginx_port}/story.html")
+        wait_for_url(f"http://127.0.0.1:{nginx_port}/story.html")
         results = {
             "nginx, static file": wrk(f"http://127.0.0.1:{nginx_port}/story.html"),
             "story page, cached": wrk(f"http://127.0.0.1:{cached_port}{path}"),

@@ -13,7 +13,7 @@ from sociose.articles.models import Article
 from sociose.core.worker import run_worker
 from sociose.ingest.pipelines import ingest_page, refresh_feed
 from sociose.sources.actions import do_add_feed
-from sociose.sources.models import Feed, FetchLog
+from sociose.sources.models import FetchLog
 from tests.factories import article_page, atom_feed, giveme_articles, json_feed, rss_feed
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,6 @@ Every failure is recorded against its feed, URL or file in the fetch log, and th
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,6 @@ from sociose.ingest.warc import read_warc
 from sociose.sources import actions as sources
 from sociose.sources.fetch import FetchError, fetch
 from sociose.sources.models import Feed, FetchLog
-
-log = logging.getLogger(__name__)
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"

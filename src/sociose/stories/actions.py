@@ -7,7 +7,6 @@ for it. Clustering is cheap next to fetching and extracting, so serialising it c
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -21,10 +20,8 @@ from sociose.stories import ranking
 from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
 from sociose.stories.index import DbStoryIndex, DbTermStats, new_version
-from sociose.stories.signals import story_changed
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
-
-log = logging.getLogger(__name__)
+from sociose.stories.signals import story_changed
 
 _LOCK_ID = 0x5C1_0_5E  # any constant shared by every worker
 
