@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -24,6 +25,7 @@ CONNECTIONS = "16"
 
 
 def wrk(url: str, connections: str = CONNECTIONS) -> dict:
+    time.sleep(3)  # let the previous run's queued requests drain, so runs do not bleed into each other
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--latency", url],
                          capture_output=True, text=True, timeout=120).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -103,8 +105,8 @@ http {{
             "nginx, static file": wrk(f"http://127.0.0.1:{nginx_port}/story.html"),
             "cached, nginx in front": wrk(f"http://127.0.0.1:{proxy_port}{path}"),
             "cached, sociose serve": wrk(f"http://127.0.0.1:{cached_port}{path}"),
-            "uncached": wrk(f"http://127.0.0.1:{uncached_port}{path}"),
             "uncached, 2 connections": wrk(f"http://127.0.0.1:{uncached_port}{path}", "2"),
+            "uncached": wrk(f"http://127.0.0.1:{uncached_port}{path}"),
         }
     finally:
         for process in [*servers, nginx]:
