@@ -83,6 +83,10 @@ def _http_url(raw: str) -> str:
     return raw
 
 
+def _optional_http_url(raw: str) -> str:
+    return _http_url(raw) if raw else ""
+
+
 def _host_list(raw: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
 
@@ -158,6 +162,14 @@ OPTIONS: tuple[Option, ...] = (
            "On first start with an empty database, subscribe to the bundled list of public news feeds."),
     Option("load_demo", "true", _bool, "On first start with an empty database, import the bundled Wikinews demo corpus."),
     Option("page_cache", "true", _bool, "Cache rendered pages (invalidated when their story changes)."),
+    Option("writer_url", "", _optional_http_url,
+           "OpenAI-compatible base URL of your own model server (e.g. http://127.0.0.1:8080/v1) that rewrites story "
+           "bodies for fluency; a rewrite is kept only if it passes the source check. Empty: off, bodies stay "
+           "extractive."),
+    Option("writer_model", "", str, "Model name sent to the writer endpoint (empty: none sent; some servers need it)."),
+    Option("writer_api_key", "", str, "Bearer token for the writer endpoint, if it needs one. Never printed."),
+    Option("writer_timeout", "60", _positive_float,
+           "Seconds allowed for one rewrite request, from connect to last byte; on timeout the body stays extractive."),
     Option("log_level", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "Logging level."),
 )
 

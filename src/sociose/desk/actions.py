@@ -7,10 +7,12 @@ import hashlib
 import math
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from sociose.articles.models import Article
+from sociose.desk import writer
 from sociose.desk.compose import Source, compose, text_hash
 from sociose.desk.facts import extract_facts
 from sociose.desk.models import ComposedStory, Revision
@@ -33,7 +35,9 @@ def _members(story: Story) -> list[tuple[Article, Membership]]:
 
 
 def _digest(story: Story, members, override: str) -> str:
-    parts = [f"{a.id}:{a.content_hash}:{int(m.is_reprint)}" for a, m in members] + [override]
+    # The writer's settings count as an input: turning it on (or changing model) recomposes stories once.
+    writer_setup = f"{settings.SOCIOSE.get('writer_url', '')}|{settings.SOCIOSE.get('writer_model', '')}"
+    parts = [f"{a.id}:{a.content_hash}:{int(m.is_reprint)}" for a, m in members] + [override, writer_setup]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -108,6 +112,9 @@ def compose_story(story: Story, *, trigger_article_id: int | None = None, now: d
         "facts": [f.to_dict() for f in extract_facts([(a.id, a.text, m.origin) for a, m in members])],
         "image": _image(members),
     }
+    if writer.is_configured():  # optional fluency rewrite; the extractive body stays when it fails the source check
+        texts = {a.id: a.text for a in by_id.values()}
+        parts["body"] = writer.rewrite_body(parts["body"], texts, parts["quotes"]) or parts["body"]
     words = sum(len(s["text"].split()) for paragraph in parts["body"] for s in paragraph)
     languages = [a.language for a, m in members if a.language and not m.is_reprint]
     with transaction.atomic():

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 from sociose.options import OPTIONS
 
-SECRET = {"secret_key"}
-URLS_WITH_PASSWORDS = {"database_url", "redis_url"}
+SECRET = {"secret_key", "writer_api_key"}
+URLS_WITH_PASSWORDS = {"database_url", "redis_url", "writer_url"}
 
 
 def shown(name: str, raw: str) -> str:
