@@ -191,3 +191,69 @@ def test_never_raises_and_spans_are_verbatim(text):
 def test_arbitrary_unicode(text):
     for q in extract_quotes(text):
         assert text[q.start:q.end] == q.text
+
+
+def test_participle_after_a_speech_verb_keeps_the_speaker():
+    text = ("“The ferry will run twice a day,” Ingrid Halvorsen said on Radio Bergen, adding, "
+            "“Tickets will cost less than last year.”")
+    first, second = quotes_of(text)
+    assert first.speaker == second.speaker == "Ingrid Halvorsen"
+
+
+def test_participle_after_another_verb_names_the_clause_subject():
+    text = "After the meeting, Mayor Tobias Lindgren took to the radio, saying: “The new bridge is finally funded.”"
+    q = only(text)
+    assert q.speaker == "Tobias Lindgren"
+
+
+def test_participle_after_a_relative_clause_is_not_guessed():
+    text = ("Kwame Mensah spoke near the market, where hundreds of traders had gathered, chanting "
+            "“No new taxes on the stalls this year.”")
+    assert only(text).speaker == ""
+
+
+def test_coordinated_cue_and_adverb():
+    text = "Amina Yusuf closed her notebook and said, “We have heard enough promises about the clinic.”"
+    assert only(text).speaker == "Amina Yusuf"
+    text = "Amina Yusuf jokingly said, “We have heard enough promises about the clinic.”"
+    assert only(text).speaker == "Amina Yusuf"
+
+
+def test_bare_cue_right_before_the_quote():
+    text = "Jonas Weber warned “the dam will not hold another flood like that one.”"
+    assert only(text).speaker == "Jonas Weber"
+
+
+def test_speaker_as_label_and_on_the_following_line():
+    text = ("The two candidates answered the same question.\n\n"
+            "Lucia Ferreira: “Our schools need more teachers, not more buildings.”\n\n"
+            "“Every village deserves a doctor within an hour’s drive.”\n\n"
+            "- Tomasz Nowak, at the debate in Lublin.")
+    first, second = quotes_of(text)
+    assert first.speaker == "Lucia Ferreira"
+    assert second.speaker == "Tomasz Nowak"
+
+
+def test_a_lone_word_before_a_colon_is_not_a_speaker():
+    text = "Update: “The ministry has not yet confirmed the figures for the second quarter.”"
+    assert only(text).speaker == ""
+
+
+def test_pronoun_for_a_lone_subject_of_unknown_gender():
+    text = ("Spokesperson Oluwaseun Adeyemi said the port would reopen on Friday.\n\n"
+            "“The cranes have been repaired and the channel is clear,” he said.")
+    q = only(text)
+    assert q.speaker == "Oluwaseun Adeyemi" and q.speaker_mention == "he"
+
+
+def test_pronoun_not_given_to_a_lone_subject_when_another_person_is_near():
+    text = ("Oluwaseun Adeyemi said the port would reopen once Chidi Okeke signed the order.\n\n"
+            "“The cranes have been repaired and the channel is clear,” he said.")
+    assert only(text).speaker == ""
+
+
+def test_place_is_not_a_pronoun_antecedent():
+    text = ("Trade talks in Norvalia stalled this week. Norvalia wants lower tariffs on timber.\n\n"
+            "Helga Brandt, the trade envoy, met the delegation.\n\n"
+            "“We are not far apart,” she said.")
+    assert only(text).speaker == "Helga Brandt"

@@ -39,6 +39,7 @@ MIN_WORDS = 4  # shorter quotes are scare quotes or titles unless an attribution
 MAX_CONTEXT = 300  # characters of attribution context looked at on either side of a quote
 PRONOUN_WINDOW = 2500  # how far back a "he"/"she" may reach for its antecedent
 NEAR = 600  # a pronoun's antecedent further back than this (and outside its sentence) must be the previous speaker
+LONE_WINDOW = 400  # a subject of unknown gender at most this far back may be a he/she's antecedent if alone
 RUN_WINDOW = 600  # ... who spoke at most this far back
 
 # A small first-name list (written for this module, not exhaustive): used only to tell persons from organisations
@@ -100,8 +101,25 @@ _CUES = (
     "pointed out|points out|went on|goes on|wondered|mused|boasted|bragged|cautioned|lamented|testified|vowed|vows|"
     "promised|promises|chanted|cried|reported|reports|concluded|agreed|agrees|answered|whispered|screamed|charged|"
     "contended|maintained|pleaded|proclaimed|reiterated|repeated|confirmed|denied|demanded|retorted|snapped|shot back|"
-    "told reporters|assured|assures|explained|describes|described|thundered|fumed|scoffed|sighed|laughed|tweeted out"
+    "told reporters|assured|assures|explained|describes|described|thundered|fumed|scoffed|sighed|laughed|tweeted out|"
+    "interjected|interjects|asserted|asserts|mocked|mocks|remembered|remembers|boomed|put it|puts it|recounted|"
+    "recounts|opined|interrupted|emailed|texted|sniped|echoed|summed up|elaborated|wrote on Twitter|cautions|laments"
 )
+# Participles that carry on a speech act ("Graham said on Tuesday, adding, “...”"; "Lee took to Twitter, writing:")
+_PARTICIPLES = (
+    "saying|adding|writing|telling|arguing|explaining|noting|declaring|insisting|warning|tweeting|stating|"
+    "continuing|answering|replying|responding|quipping|joking|concluding|posting|announcing|urging|reminding|"
+    "pointing out|predicting|vowing|promising|complaining|claiming|recalling|remarking|observing|exclaiming|"
+    "proclaiming|asserting|cautioning|acknowledging|admitting|conceding|calling out|musing|lamenting|stressing|"
+    "emphasizing|emphasising|reiterating|repeating|suggesting|countering|boasting|shouting|yelling|chanting"
+)
+_PARTICIPLE_TAIL_RE = re.compile(
+    rf"(?:,\s*|\s+(?:and|then|before|after|by|upon|while)\s+)(?:{_PARTICIPLES})\b"
+    r"(?:[^“”\"\n.!?]{0,60}?[:,])?\s*$")
+_SUBORDINATORS = {"when", "as", "after", "while", "if", "because", "although", "though", "since", "before", "once",
+                  "until", "unless", "whereas", "asked", "following", "despite", "during", "in", "on", "at", "with",
+                  "for", "from", "of", "to", "by", "about", "amid", "like", "unlike", "given", "whether", "that",
+                  "who", "which", "where"}
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b")
 _CUE_AT_START_RE = re.compile(rf"(?:{_CUES})\b")
 _ACCORDING_RE = re.compile(r"according to\s+", re.I)
@@ -113,6 +131,8 @@ _PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "it": N
 _DETERMINERS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "most", "other", "his",
                 "her", "their", "its", "our", "my", "this", "that", "these", "those", "both", "each", "all", "no"}
 _PREPOSITIONS = {"for", "of", "at", "from", "with", "to", "in", "on", "by", "about", "against", "behind", "under"}
+_PARTICLE_WORDS = {"de", "da", "van", "von", "der", "den", "in", "'t", "’t", "ter", "la", "le", "di", "du", "del",
+                   "bin", "al"}
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "al", "al-", "bin", "ibn", "la", "le", "di", "du", "del", "dos",
               "das", "ter", "y"}
 _TITLES = {
@@ -121,10 +141,15 @@ _TITLES = {
     "justice", "speaker", "chairman", "chairwoman", "mayor", "minister", "prime", "chancellor", "king", "queen",
     "prince",     "princess", "pope", "sheriff", "attorney", "lt.", "col.", "sgt.", "capt.", "captain", "adm.",
     "admiral", "rev.",     "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice",
-    "deputy", "former", "candidate",     "nominee", "director", "spokesman", "spokeswoman", "congressman",
+    "deputy", "former", "candidate",     "nominee", "director", "spokesman", "spokeswoman", "spokesperson", "congressman",
     "congresswoman", "pres.", "sec.", "atty.",     "sir", "dame", "lord", "lady", "officer", "coach", "detective",
     "inspector", "councilman", "councilwoman", "mr", "gop",
 }
+_PERSON_TITLES = {"president", "senator", "representative", "governor", "mr.", "mrs.", "ms.", "mr", "mrs", "ms",
+                   "miss", "doctor", "professor", "secretary", "general", "judge", "justice", "mayor", "minister",
+                   "chancellor", "king", "queen", "prince", "princess", "pope", "sheriff", "sir", "dame", "lord",
+                   "lady", "rev.", "reverend", "ambassador", "congressman", "congresswoman", "spokesman",
+                   "spokeswoman", "coach", "detective", "inspector", "admiral", "captain", "commissioner"}
 _TITLE_WORDS = {"sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
                 "gov": "governor", "gov.": "governor", "pres.": "president", "sec.": "secretary", "gen.": "general",
                 "dr.": "doctor", "dr": "doctor", "prof.": "professor", "atty.": "attorney", "adm.": "admiral"}
@@ -274,7 +299,10 @@ class _Article:
                 else:
                     self.mentions.append((start, name))
                     if title_words:
-                      self._person(name).words = (self._person(name).words or set()) | set(title_words)
+                        person = self._person(name)
+                        person.words = (person.words or set()) | set(title_words)
+                        if set(title_words) & _PERSON_TITLES:
+                            person.person = True  # "President Obama", "Mrs. Haldane"
         for m in _APPOSITIVE_RE.finditer(text):
             name = m.group(1)
             if inside.contains(m.start()) or name.split()[0].lower() in _NOT_NAMES:
@@ -405,7 +433,9 @@ class _Article:
             if known is None:
                 if found:
                     continue
-                return full if full == self.last_speaker else ""  # any "he" may be this person: no guess
+                if full == self.last_speaker or self._lone_subject(full, pos, position, gender, objects):
+                    return full
+                return ""  # any "he" may be this person: no guess
             if known != gender:
                 continue
             if found:
@@ -417,6 +447,27 @@ class _Article:
                 and not (found == self.last_speaker and 0 <= position - self.last_speaker_at <= RUN_WINDOW):
             return ""
         return found
+
+    def _lone_subject(self, full: str, pos: int, position: int, gender: str,
+                      objects: list[tuple[int, str]]) -> bool:
+        """A person of unknown gender who is the subject right before the quote ("Mel Sembler said the deal was
+        off. “...,” he said") is the pronoun's antecedent when nobody else who could be meant is mentioned in
+        between and the article never uses the other pronoun of them."""
+        if position - pos > LONE_WINDOW or len(full.split()) < 2 or not self._surely_person(full):
+            return False
+        for _, other in objects:
+            is_person, known = self._candidate(other)
+            if is_person and known != ("f" if gender == "m" else "m"):
+                return False
+        return True
+
+    def _surely_person(self, full: str) -> bool:
+        """Has the article shown this name to be a person: a title or a description, or a speech verb after it?"""
+        person = self.people.get(full)
+        tokens = full.split()
+        if any(t.lower() in _ORG_WORDS or t.lower() in _PLACE_WORDS or t.endswith(("’s", "'s")) for t in tokens):
+            return False
+        return bool(person and (person.person or person.description)) or tokens[-1] in self.speakers
 
     def _only_object(self, objects: list[tuple[int, str]], gender: str, position: int) -> str:
         """With no subject to go by, the one person of that gender mentioned nearby ("Sophie Laurent met Daniel
@@ -444,6 +495,11 @@ class _Article:
         low = full.lower()
         if low in _NOT_NAMES or low in _ORG_WORDS or low in _PLACE_WORDS or len(full) < 3 or full.isupper():
             return False
+        if any(t in _ORG_WORDS or t in _PLACE_WORDS or t in _NOT_NAMES for t in low.split()):
+            return False  # "United States", "White House"
+        if len(full.split()) == 1 and re.search(
+                rf"\b(?:in|into|across|throughout|visit|visited|visiting)\s+{re.escape(full)}\b", self.text):
+            return False  # "in Russia", "across China": a place
         return re.search(rf"\b{re.escape(low)}\b", self.text) is None
 
     def _sentence_of(self, position: int) -> int:
@@ -702,7 +758,7 @@ def _cut_after_name(head: str) -> str:
 
 def _trim_speaker_phrase(phrase: str) -> str:
     words = phrase.split()
-    while words and words[-1].lower() in _AUX:
+    while words and (words[-1].lower() in _AUX or (words[-1].endswith("ly") and words[-1].islower())):
         words.pop()
     return " ".join(words)
 
@@ -744,14 +800,16 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
     return (spk, m.group(), end) if spk else None
 
 
-_PRE_TAIL_RE = re.compile(r"(?:\s+[^:;“”\"]{0,80}?)?\s*(?:[:,]|\bthat)\s*$")
+_PRE_TAIL_RE = re.compile(r"(?:[\s,]+[^:;“”\"]{0,80}?)?\s*(?:[:,]|\bthat)\s*$|\s*$")
+_COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|then|before|and then)|,)$")
 
 
 def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, str, int] | None:
-    """Attribution before a quotation: "X said:", "X told reporters,", "According to X,"."""
+    """Attribution before a quotation: "X said:", "X told reporters,", "According to X,", "X left the stage and
+    said,", "X took to Twitter, writing:"."""
     start = _sentence_start(text, open_, max(floor, open_ - MAX_CONTEXT))
     ctx = text[start:open_]
-    m = re.search(r"(?:^|[\s,])according to\s+(.+?),\s*$", ctx, re.I)
+    m = re.search(r"(?:^|[\s,])according to\s+(.+?)[,:]\s*$", ctx, re.I)
     if m:
         spk = _parse_speaker(m.group(1))
         return (spk, "according to", start + m.start(1)) if spk else None
@@ -762,10 +820,97 @@ def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, st
         spk = _parse_speaker(phrase)
         if spk is None and "," in phrase:
             spk = _parse_speaker(phrase.rsplit(",", 1)[1])
+        if (spk is None or spk.kind == "nom") and _COORDINATED_RE.search(phrase):
+            spk = _clause_subject(text, start, start + len(phrase))  # "Lee closed her notebook and said,"
         if spk:
             return spk, m.group(), start + m.start()
         return None
+    m = _PARTICIPLE_TAIL_RE.search(ctx)
+    if m:
+        spk = _clause_subject(text, start, start + m.start())
+        if spk:
+            return spk, m.group().strip(" ,:"), start + m.start()
     return None
+
+
+_RELATIVE_RE = re.compile(r"\b(?:who|whom|whose|which|where|while|whereas|when)\b")
+_TIME_ADVERBS = {"later", "ago", "earlier", "after", "before", "afterwards", "afterward", "today", "yesterday"}
+_SUBJECT_CANDIDATE_RE = re.compile(rf"\b(?:[Hh]e|[Ss]he)\b|{_NAME_RUN_RE.pattern}")
+
+
+def _clause_subject(text: str, start: int, end: int) -> _Speaker | None:
+    """The subject of the main clause in text[start:end], skipping leading subordinate and prepositional chunks
+    ("After the vote, Lee ...", "As he left, he ..."): a he/she, or a name followed by a verb."""
+    chunk_start = start
+    for chunk in re.finditer(r"[^,;—–]+", text[start:end]):
+        c0, c1 = start + chunk.start(), start + chunk.end()
+        words = chunk.group().split()
+        if not words:
+            continue
+        if chunk_start == start and (words[0].lower() in _SUBORDINATORS or words[-1].lower() in _TIME_ADVERBS):
+            continue  # a leading subordinate or prepositional chunk, or "Hours later"
+        for m in _SUBJECT_CANDIDATE_RE.finditer(text, c0, c1):
+            word = m.group()
+            if any(_verbish(w) or w in _SUBORDINATORS for w in re.findall(r"\b[a-z][\w’'-]*", text[c0:m.start()])):
+                return None  # past the subject: "The spokesman refused to say who Lee ..."
+            if word.lower() in ("he", "she"):
+                if _RELATIVE_RE.search(text, m.end(), end):
+                    return None
+                nxt = re.match(r"\s+([a-z][\w’'-]*)", text[m.end():m.end() + 30])
+                if nxt and _verbish(nxt.group(1)):
+                    return _Speaker("pron", mention=word)
+                continue
+            chunks = _split_run(word)
+            if len(chunks) != 1:
+                continue
+            if not _is_subject(text, m.start(), m.end()):
+                continue
+            if _RELATIVE_RE.search(text, m.end(), end):
+                return None  # "Lee spoke near the hall, where protesters had gathered, chanting": whose participle?
+            spk = _parse_speaker(text[c0:m.end()])
+            if spk and spk.kind == "name":
+                return spk
+            return None
+        return None
+    return None
+
+
+_LABEL_RE = re.compile(
+    rf"(?:^|[-–—]\s*|[.!?]\s+)(?:(?:Stated|Continued|Added|Said|Wrote|Tweeted|Concluded|Replied|Responded)\s+)?"
+    rf"([{_UPPER}][\w.’'\-]*(?:\s+(?:[{_UPPER}][\w.’'\-]*|{'|'.join(sorted(_PARTICLE_WORDS))})){{0,4}})\s*:\s*$")
+_BYLINE_RE = re.compile(r"[-–—]+\s*([^\n,.;:(“”\"]{2,60}?)\s*(?:[,.(]|$)", re.MULTILINE)
+
+
+def _label_attribution(text: str, article: _Article, open_: int, close: int, closed: bool, floor: int,
+                       paragraphs: list[tuple[int, int]]) -> tuple[_Speaker, str, int] | None:
+    """A speaker named as a label: "Bush: “...”", "Stated Stone: “...”", or on the line after the quotation
+    ("“...”" then "- Bernie Sanders, in a debate")."""
+    start = _sentence_start(text, open_, max(floor, open_ - MAX_CONTEXT))
+    ctx = text[start:open_].lstrip(" ”\"’")
+    m = _LABEL_RE.search(ctx)
+    if m:
+        spk = _parse_speaker(m.group(1))
+        if spk and spk.kind == "name" and _known_name(article, spk.name):
+            return spk, "label", start
+    if closed:
+        end = next((e for s, e in paragraphs if s <= close < e), None)
+        if end is not None and re.fullmatch(r"[\s.,;:!?”\"’]*", text[close + 1:end]):
+            nxt = next(((s, e) for s, e in paragraphs if s > end), None)
+            m = _BYLINE_RE.match(text, nxt[0], nxt[1]) if nxt else None
+            if m:
+                spk = _parse_speaker(m.group(1))
+                if spk and spk.kind == "name" and _known_name(article, spk.name):
+                    return spk, "byline", m.end()
+    return None
+
+
+def _known_name(article: _Article, name: str) -> bool:
+    """A label is a speaker's name if it has a first name and a surname, or the article names that person
+    elsewhere: a lone capitalised word before a colon ("Update:", "Correction:") is not."""
+    tokens = name.split()
+    if len(tokens) >= 2:
+        return not any(t.lower() in _ORG_WORDS or t.lower() in _PLACE_WORDS for t in tokens)
+    return name in article.by_surname or name in article.speakers
 
 
 def _word_count(s: str) -> int:
@@ -805,6 +950,8 @@ def extract_quotes(text: str) -> list[Quote]:
                 prev_para = next(((s, e) for s, e in reversed(paragraph_of) if e < para_start), None)
                 if prev_para and text[prev_para[0]:prev_para[1]].rstrip().endswith(":"):
                     attribution = _before_attribution(text, prev_para[1], prev_para[0])
+            if attribution is None:
+                attribution = _label_attribution(text, article, open_, close, closed, floor, paragraph_of)
             adjacent = attribution is not None
         inherited = None
         if attribution is None and previous is not None:
