@@ -94,6 +94,19 @@ def _noun(word: str) -> str:
     return word
 
 
+# Nouns that count without a plural "s" ("40 people", "200 police"); other counts above one must be plural, or a
+# past participle as in vote tallies ("18 opposed"), so that "three ballistic" or "11 protection" are not facts.
+_INVARIANT = frozenset({"people", "police", "staff", "personnel", "aircraft", "sheep", "deer", "fish", "livestock",
+                        "cattle", "crew", "youth", "children", "women", "men", "feet", "teeth", "mice", "geese"})
+
+
+def _counts(noun: str, value: float | None, amount: bool) -> bool:
+    if amount or value is None or value <= 1:
+        return True
+    word = noun.lower()
+    return word in _INVARIANT or word.endswith(("s", "ed"))
+
+
 def find_numbers(text: str):
     """(noun, value, shown text, start, end) for each counted number in a text."""
     for match in _FACT.finditer(text):
@@ -104,6 +117,8 @@ def find_numbers(text: str):
         if re.fullmatch(r"(1[89]|20)\d\d", number) and not match.group("currency"):  # a year
             continue
         value = _value(number, match.group("scale"))
+        if not _counts(noun, value, bool(match.group("currency") or match.group("scale"))):
+            continue
         shown = match.group(0).strip()
         yield _noun(noun), value, shown, match.start(), match.end()
 
