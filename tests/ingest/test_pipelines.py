@@ -225,3 +225,21 @@ def test_refused_address_is_recorded(local_server, fetch_settings):
     report = ingest_page(local_server.url("/anything.html"))
     assert report.errors and "127.0.0.1" in FetchLog.objects.get().error
     assert not local_server.requests
+
+
+def test_entries_with_unusable_links_are_noted_and_the_rest_queued(local_server):
+    items = serve_articles(local_server, giveme_articles(2), "links")
+    bad = [("javascript:alert(1)", {"title": "Bad link", "description": ""}),
+           ("ftp://files.example/x", {"title": "FTP link", "description": ""})]
+    local_server.route("/links-feed", body=rss_feed(items[:1] + bad + items[1:]), content_type="application/rss+xml")
+    feed, _ = do_add_feed(local_server.url("/links-feed"))
+    report = refresh_feed(feed)
+    run_worker(batch=True, verbosity=0)
+    assert report.queued == 2 and len(report.errors) == 2
+    assert set(Article.objects.values_list("url", flat=True)) == {url for url, _ in items}
+    assert "javascript" in FetchLog.objects.get(kind="feed").error
+
+
+def test_ingest_of_a_non_http_url_is_a_recorded_error():
+    report = ingest_page("javascript:alert(1)")
+    assert report.errors and FetchLog.objects.get(kind="page").ok is False

@@ -99,7 +99,12 @@ def refresh_feed(feed: Feed) -> Report:
         return report
 
     for entry in parsed.entries:
-        if find_existing(entry):
+        try:
+            known = find_existing(entry)
+        except IngestError as error:  # a link that is no http(s) URL: note it, go on with the other entries
+            parsed.problems.append(str(error))
+            continue
+        if known:
             report.duplicates += 1
         else:
             fetch_article.enqueue(entry.url, feed_id=feed.id, hint=entry.to_json())
@@ -119,7 +124,13 @@ def ingest_page(url: str, *, feed: Feed | None = None, hint: ArticleDraft | None
     """Fetch one article page, extract it and store it; a feed entry's own data fills what the page lacks."""
     report, started = Report(), time.monotonic()
     draft = hint or ArticleDraft(url=url)
-    if find_existing(draft):
+    try:
+        known = find_existing(draft)
+    except IngestError as error:
+        report.errors.append(f"{url}: {error}")
+        sources.record_fetch(kind=FetchLog.Kind.PAGE, url=url, feed=feed, ok=False, error=str(error))
+        return report
+    if known:
         report.duplicates += 1
         return report
     status, size = None, 0
