@@ -4,6 +4,10 @@ archive (synthetic stories, index keys and term statistics), each size in a fres
 
     python -m bench.clustering_speed                 # every size; prints the table
     python -m bench.clustering_speed --archive 10000 # one measurement, one JSON line
+
+With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock and
+writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
+identical dumps give identical results.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ def build_archive(size: int, vocabulary: list[str], now: datetime) -> None:
             story_rows, key_rows = [], []
             for number in range(start, min(stories, start + 5000)):
                 seen = now - timedelta(days=120) * (1 - number / stories)
-                terms = set(rng.choices(vocabulary, weights, k=INDEX_TERMS + 20))
-                centroid = {term: rng.random() for term in list(terms)[:60]}
+                terms = dict.fromkeys(rng.choices(vocabulary, weights, k=INDEX_TERMS + 20))  # not a set: same order
+                centroid = {term: rng.random() for term in list(terms)[:60]}              # in every process
                 summary = {"centroid": centroid, "entities": {}, "first_seen": seen.isoformat(),
                            "last_seen": seen.isoformat(), "size": STORY_SIZE, "outlets": {}}
                 story_rows.append((number + 1, seen, seen, seen, seen, json.dumps(summary), STORY_SIZE))
@@ -81,7 +85,7 @@ def stream_records() -> list[dict]:
     return records
 
 
-def one(archive: int) -> None:
+def one(archive: int, *, profile: str | None = None, dump: str | None = None) -> None:
     import tempfile
 
     home = tempfile.mkdtemp(prefix="sociose-bench-")
@@ -102,7 +106,8 @@ def one(archive: int) -> None:
     records = stream_records()
     vocabulary = sorted({t for r in records for t in terms(r["title"] + " " + r["text"][:2000])})
     random.Random(3).shuffle(vocabulary)
-    now = datetime.now(UTC)
+    # A fixed clock for --dump, so that two runs' stories can be compared
+    now = datetime(2026, 1, 1, tzinfo=UTC) if dump else datetime.now(UTC)
     started = time.perf_counter()
     build_archive(archive, vocabulary, now - timedelta(days=2))
     built = time.perf_counter() - started
@@ -114,13 +119,44 @@ def one(archive: int) -> None:
                              published_at=now - timedelta(hours=48) + timedelta(minutes=3 * n))
         stream.append(do_store_article(draft, via="file").article.id)
     articles = list(Article.objects.select_related("outlet").filter(id__in=stream).order_by("id"))
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     for article in articles:
         assign_story(article)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    if dump:
+        dump_results(dump)
     print(json.dumps({"archive": archive, "articles": len(articles), "seconds": seconds,
                       "ms_per_article": seconds / len(articles) * 1000, "rate": len(articles) / seconds,
                       "build_seconds": built, "peak_rss_mb": peak_rss_mb()}))
+
+
+def dump_results(path: str) -> None:
+    """Write what assignment produced (memberships, story rows, index keys, term stats) as JSON, to check that a
+    faster engine gives exactly the same results."""
+    from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
+
+    state = {
+        "memberships": [list(row) for row in Membership.objects.order_by("article_id").values_list(
+            "article_id", "story_id", "outlet_id", "origin", "is_reprint", "score")],
+        "stories": [list(row) for row in Story.objects.order_by("id").values_list(
+            "id", "first_seen", "last_seen", "title", "summary", "article_count", "independent_count",
+            "reprint_count", "outlet_count", "first_outlet_id", "merged_into_id")],
+        "keys": sorted(StoryKey.objects.values_list("story_id", "key", "last_seen")),
+        "terms": sorted(TermStat.objects.values_list("term", "documents")),
+        "entities": sorted(ArticleEntity.objects.values_list("article_id", "name", "kind", "mentions")),
+        "events": list(StoryEvent.objects.order_by("id").values_list("kind", "story_id", "other_id", "articles")),
+    }
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(state, out, default=str, sort_keys=True)
 
 
 def main(sizes=SIZES) -> None:
@@ -142,5 +178,7 @@ if __name__ == "__main__":
     sys.setrecursionlimit(10_000)
     parser = argparse.ArgumentParser()
     parser.add_argument("--archive", type=int)
+    parser.add_argument("--profile", help="write a cProfile of the timed loop to this file (with --archive)")
+    parser.add_argument("--dump", help="write the resulting stories as JSON to this file (with --archive)")
     args = parser.parse_args()
-    one(args.archive) if args.archive else main()
+    one(args.archive, profile=args.profile, dump=args.dump) if args.archive else main()

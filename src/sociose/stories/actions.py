@@ -19,7 +19,7 @@ from sociose.articles.wire import wire_agency
 from sociose.stories import ranking
 from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
-from sociose.stories.index import DbStoryIndex, DbTermStats, new_version
+from sociose.stories.index import DbStoryIndex, DbTermStats, new_version, read_datetime, write_datetime, write_json
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
 from sociose.stories.signals import story_changed
 
@@ -39,9 +39,26 @@ def article_time(article: Article):
 def origin_of(article: Article) -> str:
     """Where an article's words come from: the first copy of a republished text, a wire agency, or itself."""
     if article.reprint_of_id:  # the first copy seen: its origin is the copies' origin
-        return origin_of(article.reprint_of)
+        if Article._meta.get_field("reprint_of").is_cached(article):
+            return origin_of(article.reprint_of)
+        return _origin_of_stored(article.reprint_of_id)
     agency = wire_agency(article.authors or [], article.text)
     return f"wire:{agency}" if agency else f"article:{article.id}"
+
+
+def _origin_of_stored(article_id: int) -> str:
+    """`origin_of` a stored article, reading only the columns it needs."""
+    authors_field = Article._meta.get_field("authors")
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(f"SELECT reprint_of_id, authors, text FROM {Article._meta.db_table} WHERE id = %s",
+                           [article_id])
+            reprint_of_id, authors, text = cursor.fetchone()
+            if not reprint_of_id:
+                break
+            article_id = reprint_of_id
+    agency = wire_agency(authors_field.from_db_value(authors, None, connection) or [], text)
+    return f"wire:{agency}" if agency else f"article:{article_id}"
 
 
 def _clusterer() -> Clusterer:
@@ -49,15 +66,24 @@ def _clusterer() -> Clusterer:
 
 
 def _new_story_id() -> int:
-    now = timezone.now()
-    return Story.objects.create(first_seen=now, last_seen=now).id
+    now = write_datetime(timezone.now())
+    empty = write_json(Story, "summary", {})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Story._meta.db_table} (created_at, updated_at, first_seen, last_seen, title, summary, "
+            "version, article_count, independent_count, reprint_count, outlet_count, pinned, score, score_inputs) "
+            "VALUES (%s, %s, %s, %s, '', %s, 0, 0, 0, 0, 0, %s, 0, %s) RETURNING id",
+            [now, now, now, now, empty, False, empty])
+        return cursor.fetchone()[0]
 
 
 def _features(article: Article, *, save_entities: bool):
     entities = extract_entities(article.title, article.text, article.language or "en")
-    if save_entities:
-        ArticleEntity.objects.bulk_create(
-            ArticleEntity(article=article, name=e.name[:200], kind=e.kind, mentions=e.count) for e in entities)
+    if save_entities and entities:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ArticleEntity._meta.db_table} (article_id, name, kind, mentions) "
+                "VALUES (%s, %s, %s, %s)", [(article.id, e.name[:200], e.kind, e.count) for e in entities])
     return featurize(article.title, article.text, article_time(article), article.outlet.domain, entities)
 
 
@@ -65,44 +91,65 @@ def assign_story(article: Article) -> Membership:
     """Put an article in its story (a new one if no story matches); idempotent."""
     with transaction.atomic():
         _lock_clustering()
-        existing = Membership.objects.filter(article=article).select_related("story").first()
-        if existing:
-            return existing
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Membership._meta.db_table} WHERE article_id = %s", [article.id])
+            assigned = cursor.fetchone() is not None
+        if assigned:
+            return Membership.objects.filter(article=article).select_related("story").first()
         clusterer = _clusterer()
         assignment = clusterer.assign(_features(article, save_entities=True))
-        story = Story.objects.get(id=assignment.story_id)
-        membership = _join(story, article, assignment.score, created=assignment.created)
-        story_changed.send(Story, story_id=story.id, article_id=article.id)
+        membership = _join(assignment.story_id, article, assignment.score, created=assignment.created)
+        story_changed.send(Story, story_id=assignment.story_id, article_id=article.id)
         if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
             return membership
-        for kept, absorbed in clusterer.settle(story.id):  # the index already holds the merged summaries
+        merges = clusterer.settle(assignment.story_id)
+        for kept, absorbed in merges:  # the index already holds the merged summaries
             _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
                           reason="The engine found the two stories' coverage to be about one event.")
-        membership.refresh_from_db()
+        if merges:
+            membership.refresh_from_db()
         return membership
 
 
-def _join(story: Story, article: Article, score: float, *, created: bool) -> Membership:
-    """Add the membership and update the story's counts incrementally (constant cost whatever the story's size)."""
+def _join(story_id: int, article: Article, score: float, *, created: bool) -> Membership:
+    """Add the membership and update the story's counts incrementally (constant cost whatever the story's size),
+    in a few raw statements: this runs for every article."""
     origin = origin_of(article)
     when = article_time(article)
-    seen_origin = seen_outlet = False
-    if not created:
-        members = Membership.objects.filter(story=story)
-        seen_origin = members.filter(origin=origin).exists()
-        seen_outlet = members.filter(outlet_id=article.outlet_id).exists()
-    membership = Membership.objects.create(article=article, story=story, outlet_id=article.outlet_id,
-                                           published_at=when, origin=origin, is_reprint=seen_origin, score=score)
-    story.independent_count += not seen_origin
-    story.reprint_count += seen_origin
-    story.outlet_count += not seen_outlet
-    if created or when <= story.first_seen:  # the index has already moved first_seen to the earliest article
-        story.first_outlet_id = article.outlet_id
-    if created:
-        story.title = article.title
-    story.updated_at = timezone.now()
-    _rescore(story)
-    story.save()
+    stories, members = Story._meta.db_table, Membership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT independent_count, reprint_count, outlet_count, first_seen, last_seen, pinned, "
+            f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND origin = %s), "
+            f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND outlet_id = %s) "
+            f"FROM {stories} WHERE id = %s",
+            [story_id, origin, story_id, article.outlet_id, story_id])
+        independent, reprints, outlets, first_seen, last_seen, pinned, seen_origin, seen_outlet = cursor.fetchone()
+        seen_origin, seen_outlet = bool(seen_origin) and not created, bool(seen_outlet) and not created
+        assigned_at = timezone.now()
+        cursor.execute(
+            f"INSERT INTO {members} (article_id, story_id, outlet_id, published_at, origin, is_reprint, score, "
+            "assigned_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [article.id, story_id, article.outlet_id, write_datetime(when), origin, seen_origin, score,
+             write_datetime(assigned_at)])
+        membership = Membership(id=cursor.fetchone()[0], article_id=article.id, story_id=story_id,
+                                outlet_id=article.outlet_id, published_at=when, origin=origin,
+                                is_reprint=seen_origin, score=score, assigned_at=assigned_at)
+        membership._state.adding, membership._state.db = False, connection.alias
+        independent += not seen_origin
+        reprints += seen_origin
+        outlets += not seen_outlet
+        inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
+                                      last_seen=read_datetime(last_seen), pinned=bool(pinned))
+        columns = {"independent_count": independent, "reprint_count": reprints, "outlet_count": outlets,
+                   "updated_at": write_datetime(timezone.now()), "score": inputs["score"],
+                   "score_inputs": write_json(Story, "score_inputs", inputs)}
+        if created or when <= read_datetime(first_seen):  # the index has already moved first_seen to the earliest
+            columns["first_outlet_id"] = article.outlet_id
+        if created:
+            columns["title"] = article.title
+        cursor.execute(f"UPDATE {stories} SET {', '.join(f'{name} = %s' for name in columns)} WHERE id = %s",
+                       [*columns.values(), story_id])
     return membership
 
 

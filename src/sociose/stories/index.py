@@ -8,17 +8,19 @@ INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen)
 
 from __future__ import annotations
 
+import heapq
+import json
 import math
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sociose.stories.clustering import INDEX_ENTITIES, INDEX_LIMIT, INDEX_PER_KEY, INDEX_TERMS, StorySummary
 from sociose.stories.models import Story, StoryKey, TermStat
-
-
 
 # Parsed summaries of recently seen stories, per process: story id -> (version, summary). Bounded; the oldest go first.
 _CACHE: dict[int, tuple[int, StorySummary | None]] = {}
@@ -31,24 +33,67 @@ def new_version() -> int:
     return secrets.randbits(62)
 
 
+def read_datetime(value) -> datetime | None:
+    """A datetime column read with a raw cursor, as the ORM would return it (SQLite hands back text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, connection.timezone)
+    return value
+
+
+def write_datetime(value: datetime | None):
+    """A datetime as the ORM writes it (SQLite: naive UTC text), for raw statements."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def write_json(model, field: str, value):
+    """A JSON value as the ORM writes it into `model.field`, for raw statements."""
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def in_list(column: str, values: list, sql_type: str) -> tuple[str, list]:
+    """`column IN (values)` as SQL whose text does not depend on how many values there are, and its parameters.
+    SQLite keeps a small cache of prepared statements keyed by their text: statements whose text changed with the
+    length of a list would push the costly ones (the candidate lookup) out of it."""
+    if connection.vendor == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::{sql_type}[])", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _remember(story_id: int, version: int, summary: StorySummary | None) -> None:
+    _CACHE[story_id] = (version, summary)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+
+
 class DbTermStats:
-    """Document frequencies in the TermStat table. `add_document` reads the frequencies it is about to bump, so the
-    `idf` calls that follow for the same article need no further query."""
+    """Document frequencies in the TermStat table. `add_document` counts an article and reads back the frequencies
+    it bumped in the same statement, so the `idf` calls that follow for the same article need no further query."""
 
     def __init__(self) -> None:
         self.df: dict[str, int] = {}
         self.documents = 0
 
     def add_document(self, keys: Iterable[str]) -> None:
-        keys = sorted(set(keys))  # sorted: concurrent writers touch rows in one order, so they cannot deadlock
+        # sorted: concurrent writers touch rows in one order, so they cannot deadlock
+        rows = ["", *sorted(set(keys) - {""})]
         table = TermStat._meta.db_table
+        upsert = (f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + 1 RETURNING term, documents")
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (term, documents) VALUES (%s, 1) "
-                f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + 1",
-                [("",)] + [(key,) for key in keys],
-            )
-        self.load(keys)
+            if connection.vendor == "sqlite":  # one statement text whatever the number of keys (see in_list)
+                cursor.execute(f"INSERT INTO {table} (term, documents) SELECT value, 1 FROM json_each(%s) WHERE true "
+                               + upsert, [json.dumps(rows)])
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"INSERT INTO {table} (term, documents) SELECT unnest(%s::text[]), 1 " + upsert, [rows])
+            else:
+                cursor.execute(f"INSERT INTO {table} (term, documents) VALUES {', '.join(['(%s, 1)'] * len(rows))} "
+                               + upsert, rows)
+            df = dict(cursor.fetchall())
+        self.documents = df.pop("", 0)
+        self.df = df
 
     def load(self, keys: Iterable[str]) -> None:
         """Read the frequencies of these keys (and the article count) without counting a new document."""
@@ -77,36 +122,65 @@ class DbStoryIndex:
 
     def candidates(self, keys: Mapping[str, float], when: datetime | None,
                    window: timedelta) -> list[tuple[int, StorySummary]]:
-        keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200])
+        keys = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200]
         if not keys:
             return []
         since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
+        weights = [weight for _, weight in keys]
         table = StoryKey._meta.db_table
-        one = (f"SELECT key, story_id, last_seen FROM (SELECT key, story_id, last_seen FROM {table} WHERE key = %s "
-               f"AND last_seen >= %s ORDER BY last_seen DESC LIMIT {int(self.per_key)}) AS q{{n}}")
-        sql = " UNION ALL ".join(one.format(n=n) for n in range(len(keys)))
-        params = [value for key in keys for value in (key, since)]
+        # One statement for every key: per key, its newest postings, each row naming its key by position (from 0).
+        newest = f"AND last_seen >= %s ORDER BY last_seen DESC LIMIT {int(self.per_key)}"
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":  # one statement text whatever the number of keys (see in_list)
+                # last_seen as text: it is parsed only for the stories that make the ranking (see _negated)
+                cursor.execute(f"SELECT k.key, p.story_id, CAST(p.last_seen AS TEXT) FROM json_each(%s) AS k "
+                               f"JOIN {table} AS p "
+                               f"ON p.id IN (SELECT id FROM {table} WHERE key = k.value {newest})",
+                               [json.dumps([key for key, _ in keys]), since])
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"SELECT k.n - 1, p.story_id, p.last_seen FROM unnest(%s::text[]) WITH ORDINALITY "
+                               f"AS k(key, n) CROSS JOIN LATERAL (SELECT story_id, last_seen FROM {table} "
+                               f"WHERE key = k.key {newest}) AS p", [[key for key, _ in keys], since])
+            else:
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, story_id, last_seen FROM (SELECT story_id, last_seen "
+                                                  f"FROM {table} WHERE key = %s {newest}) AS q{n}"
+                                                  for n in range(len(keys))),
+                               [value for key, _ in keys for value in (key, since)])
+            rows = cursor.fetchall()
+        # Shared weights are summed key by key, in the keys' order (as the in-memory index does).
+        rows.sort(key=lambda row: row[0])
         shared: dict[int, float] = {}
         recency: dict[int, object] = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for key, story_id, last_seen in cursor.fetchall():
-                shared[story_id] = shared.get(story_id, 0.0) + keys[key]
-                recency[story_id] = last_seen
-        ranked = sorted(shared, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
+        get = shared.get
+        for n, story_id, last_seen in rows:
+            shared[story_id] = get(story_id, 0.0) + weights[n]
+            recency[story_id] = last_seen
+        pool = shared
+        if len(shared) > self.limit:  # only stories tied with or above the limit-th weight can be in the result
+            cutoff = heapq.nlargest(self.limit, shared.values())[-1]
+            pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]
+        ranked = sorted(pool, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
         summaries = self._summaries(ranked)
         return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
 
     def _summaries(self, ids: list[int]) -> dict[int, StorySummary]:
         """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
         changes, and parsing its JSON would otherwise be the largest cost of a lookup."""
-        versions = dict(Story.objects.filter(id__in=ids).values_list("id", "version"))
-        stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
-        if stale:
-            for story_id, version, summary in Story.objects.filter(id__in=stale).values_list("id", "version", "summary"):
-                _CACHE[story_id] = (version, StorySummary.from_dict(summary) if summary else None)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
+        if not ids:
+            return {}
+        table = Story._meta.db_table
+        with connection.cursor() as cursor:
+            where, params = in_list("id", ids, "bigint")
+            cursor.execute(f"SELECT id, version FROM {table} WHERE {where}", params)
+            versions = dict(cursor.fetchall())
+            stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
+            if stale:
+                summary_field = Story._meta.get_field("summary")
+                where, params = in_list("id", stale, "bigint")
+                cursor.execute(f"SELECT id, version, summary FROM {table} WHERE {where}", params)
+                for story_id, version, summary in cursor.fetchall():
+                    summary = summary_field.from_db_value(summary, None, connection)
+                    _remember(story_id, version, StorySummary.from_dict(summary) if summary else None)
         return {i: _CACHE[i][1] for i in ids if i in versions and _CACHE.get(i, (None,))[0] == versions[i]}
 
     def get(self, story_id: int) -> StorySummary:
@@ -118,21 +192,29 @@ class DbStoryIndex:
     def update(self, story_id: int, summary: StorySummary, old_keys: set[str] | None = None) -> None:
         table = StoryKey._meta.db_table
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
-        Story.objects.filter(id=story_id).update(summary=summary.to_dict(), first_seen=summary.first_seen,
-                                                 last_seen=summary.last_seen, article_count=summary.size,
-                                                 version=new_version())
+        version = new_version()
+        data = summary.to_dict()
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, article_count = %s, "
+                "version = %s WHERE id = %s",
+                [write_json(Story, "summary", data), write_datetime(summary.first_seen),
+                 write_datetime(summary.last_seen), summary.size, version, story_id])
             if old_keys is None:
                 cursor.execute(f"SELECT key FROM {table} WHERE story_id = %s", [story_id])
                 old_keys = {row[0] for row in cursor.fetchall()}
             gone = sorted(old_keys - new_keys)
             if gone:
-                placeholders = ", ".join(["%s"] * len(gone))
-                cursor.execute(f"DELETE FROM {table} WHERE story_id = %s AND key IN ({placeholders})",
-                               [story_id, *gone])
+                where, params = in_list("key", gone, "text")
+                cursor.execute(f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params])
             cursor.execute(f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
             cursor.executemany(f"INSERT INTO {table} (story_id, key, last_seen) VALUES (%s, %s, %s)",
                                [(story_id, key, summary.last_seen) for key in sorted(new_keys - old_keys)])
+        if connection.vendor == "sqlite":
+            # SQLite keeps JSON text as written, so the summary read back would be this one, key order and all: cache
+            # it under its new version. (PostgreSQL's jsonb reorders keys, and the order of a centroid's terms is the
+            # order its floats are summed in, so there the next lookup reads the stored summary back.)
+            _remember(story_id, version, StorySummary.from_dict(data))
 
     def remove(self, story_id: int) -> None:
         StoryKey.objects.filter(story_id=story_id).delete()
