@@ -325,3 +325,9 @@ def test_front_page_lists_the_latest_articles_escaped_before_stories_exist(clien
     html = client.get(reverse("site:front")).content.decode()
     assert "No stories yet" in html and "Latest articles" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Storm hits coast" in html and "<script>alert" not in html
+
+
+def test_front_page_title_is_plain_text(client, flood):
+    html = client.get(reverse("site:front")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and title.startswith("Sociose")
