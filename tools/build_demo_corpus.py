@@ -59,6 +59,7 @@ FIELD_ORDER = (
     "authors",
     "language",
     "source_domain",
+    "publisher",
     "image_url",
     "license",
 )
@@ -215,6 +216,7 @@ def make_record(url: str, title: str, paragraphs: list[str], date: str | None) -
         "authors": [],
         "language": "en",
         "source_domain": "en.wikinews.org",
+        "publisher": "Wikinews",
         "image_url": None,
         "license": LICENSE,
     }

@@ -28,6 +28,7 @@ FIELDS = {
     "authors",
     "language",
     "source_domain",
+    "publisher",
     "image_url",
     "license",
 }

@@ -99,7 +99,8 @@ def _to_draft(record: Any, where: str) -> ArticleDraft | IngestError:
             language=_text(record, "language"),
             description=_text(record, "description"),
             image_url=_text(record, "image_url"),
-            outlet_name=_text(record, "source_domain") or _text(record, "publisher"),
+            # the publisher's name when the record gives one ("Wikinews"), else its domain
+            outlet_name=_text(record, "publisher") or _text(record, "source_domain"),
             license=_text(record, "license"),
         )
     except TypeError as exc:
