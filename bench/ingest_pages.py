@@ -17,8 +17,8 @@ import io
 import json
 import os
 import statistics
-import sys
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path

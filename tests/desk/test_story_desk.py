@@ -19,6 +19,7 @@ from sociose.stories.actions import assign_story
 from sociose.stories.models import Story
 from tests.factories import GIVEME, require_shared
 
+
 def provenance_problems(sentences: list[dict], texts: dict[int, str]) -> list[str]:
     """The desk's own invariant check, applied to sentences as stored and served."""
     body = [BodySentence(text=s["text"], source_id=s["article"], start=s["start"], end=s["end"],

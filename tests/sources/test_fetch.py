@@ -9,11 +9,22 @@ import zlib
 from functools import cache
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sociose.sources.fetch import (
-    BlockedURL, ConnectionFailed, FetchError, FetchPolicy, FetchTimeout, HTTPStatusError, InvalidURL, TooLarge,
-    TooManyRedirects, address_problem, fetch, is_public_address,
+    BlockedURL,
+    ConnectionFailed,
+    FetchError,
+    FetchPolicy,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidURL,
+    TooLarge,
+    TooManyRedirects,
+    address_problem,
+    fetch,
+    is_public_address,
 )
 from tests.localserver import closed_port
 

@@ -194,7 +194,7 @@ def test_simultaneous_assignments_of_one_event_make_one_story():
         barrier = threading.Barrier(2)
         errors = []
 
-        def work(article):
+        def work(article, barrier=barrier, errors=errors):
             try:
                 barrier.wait()
                 actions.assign_story(article)

@@ -125,8 +125,8 @@ _CUE_AT_START_RE = re.compile(rf"(?:{_CUES})\b")
 _ACCORDING_RE = re.compile(r"according to\s+", re.I)
 _AUX = {"also", "later", "then", "again", "further", "has", "had", "have", "would", "will", "was", "is", "once",
         "previously",
-        "recently", "simply", "only", "just", "did", "could", "might", "may", "once", "often", "repeatedly", "flatly",
-        "reportedly", "publicly", "privately", "bluntly", "firmly", "quickly", "angrily", "calmly", "recently", "has"}
+        "recently", "simply", "only", "just", "did", "could", "might", "may", "often", "repeatedly", "flatly",
+        "reportedly", "publicly", "privately", "bluntly", "firmly", "quickly", "angrily", "calmly"}
 _PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "it": None, "you": None}
 _DETERMINERS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "most", "other", "his",
                 "her", "their", "its", "our", "my", "this", "that", "these", "those", "both", "each", "all", "no"}
@@ -143,7 +143,7 @@ _TITLES = {
     "admiral", "rev.",     "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice",
     "deputy", "former", "candidate",     "nominee", "director", "spokesman", "spokeswoman", "spokesperson", "congressman",
     "congresswoman", "pres.", "sec.", "atty.",     "sir", "dame", "lord", "lady", "officer", "coach", "detective",
-    "inspector", "councilman", "councilwoman", "mr", "gop",
+    "inspector", "councilman", "councilwoman", "gop",
 }
 _PERSON_TITLES = {"president", "senator", "representative", "governor", "mr.", "mrs.", "ms.", "mr", "mrs", "ms",
                    "miss", "doctor", "professor", "secretary", "general", "judge", "justice", "mayor", "minister",
@@ -161,7 +161,7 @@ _NOT_NAMES = {
     "my", "its", "some", "many", "others", "one", "both", "all", "why", "how", "where", "for", "god", "lord", "jesus",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "neither", "either", "every", "each", "are", "is", "was", "were", "like", "only", "even", "just",
-    "not", "did", "does", "do", "will", "would", "should", "could", "can", "let", "our", "your", "whether", "though",
+    "not", "did", "does", "do", "will", "would", "should", "could", "can", "let", "your", "whether", "though",
     "although", "because", "unlike", "with", "without", "from", "by", "to", "of", "under", "over", "during", "team",
     "everyone", "everybody", "nobody", "somebody", "someone", "people", "these", "those", "twitter",
 }
@@ -182,9 +182,9 @@ _PLACE_WORDS = {
     "hampshire",     "carolina", "dakota", "virginia", "mexico", "angeles", "francisco", "diego", "vegas", "orleans",
     "valley", "bay",     "beach", "coast", "africa", "european", "europe", "asia", "middle", "national", "federal",
     "supreme", "super",     "tuesday", "bowl", "cup", "games", "olympics", "prize", "award", "awards", "convention",
-    "primary", "caucuses",     "obamacare", "medicare", "medicaid", "security", "wall", "square", "plaza", "tower",
-    "towers", "center", "airport",     "station", "road", "highway", "bridge", "capitol", "hill", "street", "media",
-    "twitter", "facebook", "google",     "instagram", "youtube", "apple", "amazon", "microsoft", "street", "week",
+    "primary", "caucuses",     "obamacare", "medicare", "medicaid", "security", "wall", "plaza", "tower",
+    "towers", "center", "airport",     "station", "road", "highway", "bridge", "capitol", "hill", "media",
+    "twitter", "facebook", "google",     "instagram", "youtube", "apple", "amazon", "microsoft", "week",
     "month", "year", "age", "era",
 }
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "st", "jr", "sr",
@@ -734,7 +734,7 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return None
     if run[0].lower() in _SENTENCE_ADVERBS or (run[0].lower().endswith("ly") and run[0].lower() not in _MALE | _FEMALE):
         return None  # "Additionally", "Perhaps": a sentence adverb, not a first name
-    name = " ".join(run).rstrip(".") if not run[-1].lower().rstrip(".") in ("jr", "sr") else " ".join(run)
+    name = " ".join(run).rstrip(".") if run[-1].lower().rstrip(".") not in ("jr", "sr") else " ".join(run)
     description = appos or " ".join(pre + title).strip()
     return _Speaker("name", name, description, head)
 

@@ -28,11 +28,11 @@ from sociose.articles.models import Article
 from sociose.demo import ATTRIBUTION_PATH
 from sociose.desk.compose import text_hash
 from sociose.desk.models import ComposedStory
+from sociose.site.seo import page_meta
 from sociose.sources.models import Outlet
 from sociose.stories.actions import related_stories, top_stories
 from sociose.stories.models import ArticleEntity, Membership, Story
 from sociose.stories.ranking import explain
-from sociose.site.seo import page_meta
 
 CACHE_SECONDS = 600
 RANK_BUCKET_SECONDS = 300  # rankings decay with time: cached pages listing top stories are at most this old
