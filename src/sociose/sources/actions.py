@@ -79,7 +79,3 @@ def schedule_after_error(feed: Feed, error: str) -> None:
     feed.next_fetch_at = now + timedelta(seconds=delay)
     feed.last_error = error[:4000]
     feed.save()
-
-
-def due_feeds(limit: int = 100):
-    return Feed.objects.filter(active=True, next_fetch_at__lte=timezone.now()).order_by("next_fetch_at")[:limit]
