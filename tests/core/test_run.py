@@ -71,7 +71,7 @@ def test_run_serves_the_demo_corpus_and_stops_cleanly_on_ctrl_c(running_site):
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
-    assert "Imported 220 Wikinews demo articles" in output
+    assert "Imported 176 Wikinews demo articles" in output
     with pytest.raises(OSError):
         get(base + "/")
     assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")], "child processes outlived run"

@@ -58,7 +58,7 @@ def test_paths_exist():
 
 
 def test_corpus_size(records):
-    assert 180 <= len(records) <= 260
+    assert 160 <= len(records) <= 260
 
 
 def test_records_have_required_fields(records):
@@ -118,15 +118,10 @@ def test_sorted_by_url(records):
 
 
 def test_dates_parse(records):
-    dated = 0
+    """Every record is dated: an undated one would be shown at its import time (the build drops them)."""
     for rec in records:
-        value = rec["date_publish"]
-        if value is None:
-            continue
-        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
+        parsed = dt.datetime.strptime(rec["date_publish"], "%Y-%m-%dT%H:%M:%S")
         assert dt.datetime(2004, 1, 1) <= parsed <= dt.datetime(2014, 12, 31), rec["url"]
-        dated += 1
-    assert dated >= len(records) * 0.7
 
 
 def test_opml_parses():
@@ -185,6 +180,6 @@ def test_build_is_deterministic(tmp_path):
     stats = build.build(SHARED, first)
     build.build(SHARED, second)
     assert first.read_bytes() == second.read_bytes()
-    assert stats["total"] >= 180
+    assert stats["total"] >= 160 and stats["undated"] > 0
     # the bundled file is exactly what the script produces
     assert first.read_bytes() == CORPUS_PATH.read_bytes()
