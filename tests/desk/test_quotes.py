@@ -257,3 +257,74 @@ def test_place_is_not_a_pronoun_antecedent():
             "Helga Brandt, the trade envoy, met the delegation.\n\n"
             "“We are not far apart,” she said.")
     assert only(text).speaker == "Helga Brandt"
+
+
+def test_later_cue_when_the_first_has_no_speaker():
+    q = only("When asked about the budget, Tomas Berg replied: “We will cut nothing at all this year.”")
+    assert q.speaker == "Tomas Berg" and q.cue == "replied"
+
+
+def test_time_words_between_speaker_and_cue():
+    q = only("Mayor Ilse Brandt later Thursday told reporters: “The tram line opens in May next year.”")
+    assert q.speaker == "Ilse Brandt"
+
+
+def test_acronym_before_a_name_is_not_part_of_it():
+    text = "AG Olan Petrak opened the inquiry on Monday.\n\n“We will find every one of the files,” Petrak said."
+    assert only(text).speaker == "Olan Petrak"
+
+
+def test_colon_after_a_clause_with_a_named_subject():
+    q = only("Kasimir Wolff went even further: “The plan is dead and everybody in this town knows it.”")
+    assert q.speaker == "Kasimir Wolff" and q.cue == "colon"
+
+
+def test_colon_after_a_clause_without_a_named_subject():
+    assert only("The crowd grew restless: “We want the vote now, not next year.”").speaker == ""
+    assert only("The sign at the gate of Brook Farm reads: “No entry for cars after dark.”").speaker == ""
+
+
+def test_inverted_cue_before_the_quote():
+    q = only("Said Olga Varga, who has run the bakery for thirty years, “Nobody here remembers a colder winter.”")
+    assert q.speaker == "Olga Varga" and q.cue == "said"
+    assert only("Said to be the oldest bridge in the valley, “it has never once flooded in a century.”").speaker == ""
+
+
+def test_barked_and_concludes_are_speech_verbs():
+    assert only("“The engine will not start in this cold weather,” Bruno Keller barked.").speaker == "Bruno Keller"
+    q = only("Surveying the flooded fields near Oldham, Rosa Quint concludes: “Nothing will grow here this year.”")
+    assert q.speaker == "Rosa Quint"
+
+
+def test_pronoun_prefers_the_subject_reported_speaking():
+    text = ("While Daniel Horak watched from the gallery, Thomas Reyes told the council the plan was dead. "
+            "“We cannot afford a second bridge,” he said.")
+    assert only(text).speaker == "Thomas Reyes"
+
+
+def test_pronoun_not_guessed_when_two_subjects_speak():
+    text = ("Daniel Horak said the plan was dead, and Thomas Reyes said it would pass. "
+            "“We cannot afford a second bridge,” he said.")
+    assert only(text).speaker == ""
+
+
+def test_subject_of_reported_speech_is_not_the_speaker():
+    text = ("Thomas Reyes said that Daniel Horak would resign before the summer. "
+            "“It is the right decision for the town,” he said.")
+    assert only(text).speaker == "Thomas Reyes"
+
+
+def test_gender_learned_past_an_organisation_mention():
+    text = ("Kit Marlow spoke to the BBC about his new book on the harbour.\n\n"
+            "“The harbour was the heart of the town for three centuries,” he said.")
+    assert only(text).speaker == "Kit Marlow"
+
+
+def test_party_and_state_in_parentheses_after_the_name():
+    q = only("“The law is clear on this point and always has been,” said Rep. Ann Cole (D-Va.) at the time.")
+    assert q.speaker == "Ann Cole"
+
+
+def test_place_phrase_before_the_subject_of_a_participle():
+    text = "Here in Tarnow, Irena Sowa stepped up her attacks on the mill, saying, “It poisons the river every day.”"
+    assert only(text).speaker == "Irena Sowa"

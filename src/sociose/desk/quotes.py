@@ -2,16 +2,18 @@
 
 Pure Python (regular expressions, no models, no Django): `extract_quotes(text)` finds the spans between double quote
 marks, reads the attribution next to each ("X said: “...”", "“...,” said X", "“...,” X said", "“...,” according to X",
-"“...,” she said. “...”") and resolves the local mention ("Lukes", "he", "the spokesman") to the full name the
-article introduced earlier. Precision comes before recall: when a mention cannot be tied to one named person or
-organisation the quote keeps speaker "" rather than a guess.
+"“...,” she said. “...”", "Said X, “...”", "X went even further: “...”") and resolves the local mention ("Lukes",
+"he", "the spokesman") to the full name the article introduced earlier. Precision comes before recall: when a mention
+cannot be tied to one named person or organisation the quote keeps speaker "" rather than a guess.
 
 "he"/"she" go to the nearest preceding *subject* of that gender (a name followed, past any appositive, by a word
 that can be a verb, or the speaker of an earlier quote); names met only as objects ("... would not support Clinton")
-are passed over. Genders come from the first-name list, honorifics, appositives ("his wife") and, failing those,
-from the article itself (the first he/his or she/her after a subject mention). No guess when a nearer subject's
-gender is unknown, when two subjects of that gender share one sentence, or when the antecedent is over NEAR
-characters back and was not the previous speaker.
+are passed over, and so are subjects of reported speech ("Lee said that Park ..."). Genders come from the
+first-name list, honorifics, appositives ("his wife") and, failing those, from the article itself (the first he/his
+or she/her after a subject mention, past acronyms and organisations). No guess when a nearer subject's gender is
+unknown, when two subjects of that gender share one sentence and neither alone is reported speaking ("Lee told the
+council ...", not "Lee asked ..."), or when the antecedent is over NEAR characters back and was not the previous
+speaker.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ _CUES = (
     "contended|maintained|pleaded|proclaimed|reiterated|repeated|confirmed|denied|demanded|retorted|snapped|shot back|"
     "told reporters|assured|assures|explained|describes|described|thundered|fumed|scoffed|sighed|laughed|tweeted out|"
     "interjected|interjects|asserted|asserts|mocked|mocks|remembered|remembers|boomed|put it|puts it|recounted|"
-    "recounts|opined|interrupted|emailed|texted|sniped|echoed|summed up|elaborated|wrote on Twitter|cautions|laments"
+    "recounts|opined|interrupted|emailed|texted|sniped|echoed|summed up|elaborated|wrote on Twitter|cautions|laments|"
+    "concludes|barked|quips"
 )
 # Participles that carry on a speech act ("Graham said on Tuesday, adding, “...”"; "Lee took to Twitter, writing:")
 _PARTICIPLES = (
@@ -213,6 +216,12 @@ _NAME_RUN_RE = re.compile(
 _APPOSITIVE_RE = re.compile(
     rf"([{_UPPER}][\w’'\-]+(?:\s[{_UPPER}][\w’'\-]*\.?)*),\s((?:a|an|the|who|whose)\s[^,;:.“”\"()]{{3,120}})[,.]")
 
+_SPEECH_AFTER_RE = re.compile(
+    rf"(?:\s*\([^()]{{0,60}}\))?(?:,[^.;“”\"]{{1,120}},)?\s+(?:(?:also|later|then|again|has|had|have|once)\s+)*"
+    rf"({_CUES})\b")
+_REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|thinks|hopes|wrote)\s+$")
+_QUESTION_CUES = {"asked", "asks", "wondered"}
+_SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|explained|noted|replied|responded)\s+$")
 _SPEAKS_RE = re.compile(rf"([{_UPPER}][\w’'\-]+)(?:,[^,.;“”\"]{{1,80}},)?\s+(?:{_CUES})\b")
 
 
@@ -263,8 +272,9 @@ class _Article:
                     if not tokens[-1]:
                         tokens.pop()
                 title_words: list[str] = []
-                while tokens and (tokens[0].lower() in _TITLES or tokens[0].lower() in _NOT_NAMES):
-                    word = tokens.pop(0)
+                while tokens and (tokens[0].lower() in _TITLES or tokens[0].lower() in _NOT_NAMES
+                                  or (len(tokens) > 1 and _is_acronym(tokens[0]))):
+                    word = tokens.pop(0)  # "Sen.", "AG", "GOP": titles and acronyms before a name
                     start = text.find(tokens[0], start) if tokens else start
                     if word.lower() in _TITLES:
                         title_words.append(_TITLE_WORDS.get(word.lower(), word.lower()))
@@ -335,7 +345,8 @@ class _Article:
         for i, (pos, name) in enumerate(mentions):
             if pos not in self.subjects:
                 continue
-            limit = min(pos + 250, mentions[i + 1][0] if i + 1 < len(mentions) else len(self.text))
+            nxt = next((p for p, other in mentions[i + 1:] if not self._never_person(other)), len(self.text))
+            limit = min(pos + 250, nxt)
             newline = self.text.find("\n", pos, limit)
             if newline != -1:
                 limit = newline
@@ -355,6 +366,11 @@ class _Article:
                     person.gender = "m"
                 elif female > 2 * male:
                     person.gender = "f"
+
+    def _never_person(self, name: str) -> bool:
+        """A mention no he/she can stand for: an acronym ("FBI", "Decode DC") or a place or organisation name."""
+        tokens = name.split()
+        return any(_is_acronym(t) or t.lower() in _ORG_WORDS or t.lower() in _PLACE_WORDS for t in tokens)
 
     def _person(self, name: str) -> _Person:
         person = self.people.get(name)
@@ -409,7 +425,7 @@ class _Article:
         people only mentioned as objects ("... would not support Clinton. “...,” she said" is not Clinton). "" when a
         nearer subject could be a person of unknown gender, when two people of that gender are subjects of one
         sentence, or when the nearest one is far back and was not the previous speaker."""
-        found, found_pos = "", -1
+        found, found_pos, found_name = "", -1, ""
         objects: list[tuple[int, str]] = []  # people met, not as subjects, between the cue and the antecedent
         for pos, name in reversed(self.mentions):
             if pos >= position:
@@ -419,7 +435,7 @@ class _Article:
             if found and self._sentence_of(pos) != self._sentence_of(found_pos):
                 break
             full = self.full_name(name, pos)
-            if pos not in self.subjects:
+            if pos not in self.subjects or self._reported(pos, name):
                 if not found:
                     objects.append((pos, full))
                 continue
@@ -439,14 +455,33 @@ class _Article:
             if known != gender:
                 continue
             if found:
-                return ""  # "Trump and Cruz sparred ... “...,” he said": no guess
-            found, found_pos = full, pos
+                here, there = self._speaks_at(pos, name), self._speaks_at(found_pos, found_name)
+                if here == there:
+                    return ""  # "Trump and Cruz sparred ... “...,” he said": no guess
+                if there:
+                    continue  # "Lee said Park had won. “...,” he said": the one reported speaking
+            found, found_pos, found_name = full, pos, name
         if not found:
             return self._only_object(objects, gender, position)
         if found and position - found_pos > NEAR and self._sentence_of(found_pos) != self._sentence_of(position) \
                 and not (found == self.last_speaker and 0 <= position - self.last_speaker_at <= RUN_WINDOW):
             return ""
         return found
+
+    def _reported(self, pos: int, name: str) -> bool:
+        """Is this subject part of what someone else said ("Lee noted that Park ...", "Lee said Park had won")?
+        Park is then the content of the speech, not the speaker; "..., said Park." is the speaker."""
+        if not _REPORTED_RE.search(self.text, max(0, pos - 12), pos):
+            return False
+        return not re.match(r"\s*(?:[,.;]|$)", self.text[pos + len(name):])
+
+    def _speaks_at(self, pos: int, name: str) -> bool:
+        """Is the mention of name at pos the subject of a speech verb: "Lee said", "Lee, a farmer, told", "said Lee"?"""
+        end = pos + len(name)
+        if _SPEECH_BEFORE_RE.search(self.text, max(0, pos - 20), pos) and re.match(r"\s*(?:[,.;]|$)", self.text[end:]):
+            return True  # "..., said Lee." but not "Park said Lee had won"
+        m = _SPEECH_AFTER_RE.match(self.text, end)
+        return m is not None and m.group(1) not in _QUESTION_CUES  # whoever asks is not who answers
 
     def _lone_subject(self, full: str, pos: int, position: int, gender: str,
                       objects: list[tuple[int, str]]) -> bool:
@@ -673,6 +708,12 @@ def _sentence_start(text: str, pos: int, floor: int) -> int:
     return start
 
 
+def _is_acronym(token: str) -> bool:
+    """An acronym such as "AG", "NATO" or "U.S." (a title or an organisation before a name, never a first name)."""
+    letters = token.replace(".", "")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+
+
 def _is_namey(token: str) -> bool:
     return bool(token) and (token[0].isupper() or token.lower() in _PARTICLES)
 
@@ -691,8 +732,11 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
     tokens = head.split()
     if not tokens or len(tokens) > 10 or len(appos.split()) > 30:
         return None
-    if tokens[0].lower() in _PREPOSITIONS | {"after", "before", "later", "asked", "speaking", "meanwhile", "however",
-                                              "still", "earlier", "instead", "today", "yesterday"}:
+    participle = len(tokens) > 1 and tokens[0].lower().endswith("ing") and tokens[1][:1].islower()
+    if participle or tokens[0].lower() in _PREPOSITIONS | {"after", "before", "later", "asked", "speaking",
+                                                           "meanwhile", "however", "still", "earlier", "instead",
+                                                           "today", "yesterday"}:
+        # an introductory phrase ("Surveying the damage in New York, Lee"): the speaker follows its comma
         if appos:
             return _parse_speaker(appos)
         return None
@@ -757,8 +801,10 @@ def _cut_after_name(head: str) -> str:
 
 
 def _trim_speaker_phrase(phrase: str) -> str:
+    """Drop adverbs and time words between the speaker and the cue: "Lee later Thursday told" -> "Lee"."""
     words = phrase.split()
-    while words and (words[-1].lower() in _AUX or (words[-1].endswith("ly") and words[-1].islower())):
+    while words and (words[-1].lower() in _AUX | _TIME_WORDS
+                     or (words[-1].endswith("ly") and words[-1].islower())):
         words.pop()
     return " ".join(words)
 
@@ -782,8 +828,8 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
         rest = body[m.end():].strip()
         if not rest or rest.split()[0].lower() in ("that", "the", "it", "this", "him", "her", "them", "us", "me"):
             return None
-        head, comma, appos = rest.partition(",")
-        head = _cut_after_name(head)
+        head, comma, appos = _PARENTHETICAL_RE.sub("", rest).partition(",")
+        head = _cut_after_name(head)  # "said Rep. Lee (D-Va.) at the time" -> "Rep. Lee"
         spk = _parse_speaker(head + (", " + appos if comma else ""))
         if spk and spk.kind != "nom" and (not ended_sentence or len(rest.split()) <= 6):
             return spk, m.group(), end
@@ -800,7 +846,12 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
     return (spk, m.group(), end) if spk else None
 
 
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+               "tonight", "earlier", "afterward", "afterwards", "again"}
 _PRE_TAIL_RE = re.compile(r"(?:[\s,]+[^:;“”\"]{0,80}?)?\s*(?:[:,]|\bthat)\s*$|\s*$")
+_INVERTED_BEFORE_RE = re.compile(
+    r"\s*(Said|Says|Added|Adds|Wrote|Writes|Explained|Noted|Replied|Responded|Continued|Stated|Tweeted)"
+    r"\s+([^“”\"]+?)\s*[,:]\s*$")
 _COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|then|before|and then)|,)$")
 
 
@@ -809,6 +860,11 @@ def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, st
     said,", "X took to Twitter, writing:"."""
     start = _sentence_start(text, open_, max(floor, open_ - MAX_CONTEXT))
     ctx = text[start:open_]
+    m = _INVERTED_BEFORE_RE.match(ctx)
+    if m:  # "Said Lee, a farmer, “...”": the cue comes first, then the speaker
+        spk = _parse_speaker(m.group(2))
+        if spk and spk.kind == "name":
+            return spk, m.group(1).lower(), start
     m = re.search(r"(?:^|[\s,])according to\s+(.+?)[,:]\s*$", ctx, re.I)
     if m:
         spk = _parse_speaker(m.group(1))
@@ -824,12 +880,27 @@ def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, st
             spk = _clause_subject(text, start, start + len(phrase))  # "Lee closed her notebook and said,"
         if spk:
             return spk, m.group(), start + m.start()
-        return None
+        # no speaker before this cue ("When asked why, Lee replied:"): a later cue in the sentence may have one
     m = _PARTICIPLE_TAIL_RE.search(ctx)
     if m:
         spk = _clause_subject(text, start, start + m.start())
         if spk:
             return spk, m.group().strip(" ,:"), start + m.start()
+    return _colon_attribution(text, start, open_)
+
+
+_COLON_TAIL_RE = re.compile(r":\s*$")
+
+
+def _colon_attribution(text: str, start: int, open_: int) -> tuple[_Speaker, str, int] | None:
+    """A sentence ending in a colon introduces what its subject said: "Kasich resisted: “...”", "Lee went even
+    further: “...”". Only a named subject counts; "The crowd chanted:" or "The report reads:" name nobody."""
+    m = _COLON_TAIL_RE.search(text, start, open_)
+    if not m or m.end() != open_:
+        return None
+    spk = _clause_subject(text, start, m.start())
+    if spk and spk.kind == "name":
+        return spk, "colon", start
     return None
 
 
@@ -849,6 +920,9 @@ def _clause_subject(text: str, start: int, end: int) -> _Speaker | None:
             continue
         if chunk_start == start and (words[0].lower() in _SUBORDINATORS or words[-1].lower() in _TIME_ADVERBS):
             continue  # a leading subordinate or prepositional chunk, or "Hours later"
+        if c1 < end and text[c1] == "," and words[0].lower() in ("here", "there", "back", "later", "once") \
+                and not any(_verbish(w) for w in words[1:] if w.islower()):
+            continue  # "Here in Columbia, Lee ...": a place or time phrase without a verb
         for m in _SUBJECT_CANDIDATE_RE.finditer(text, c0, c1):
             word = m.group()
             if any(_verbish(w) or w in _SUBORDINATORS for w in re.findall(r"\b[a-z][\w’'-]*", text[c0:m.start()])):
