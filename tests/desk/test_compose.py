@@ -199,6 +199,35 @@ def test_dek_and_headline():
     assert story.dek is not None and story.dek.text not in body_texts(story.body)
 
 
+def test_the_dek_says_what_the_headline_says():
+    """On a story that ran for weeks, the dek comes from the stage the headline names (here the bankruptcy), not just
+    the most central lead (the loans); reported speech ("said on Monday") may be a dek, quoted words may not."""
+
+    def day(n):
+        return datetime(2009, 4, n, tzinfo=timezone.utc)
+
+    sources = [
+        Source(id="l", title="Lanark lends to carmakers", published_at=day(1),
+               text="Carmaker Brack and its rival Osterby will receive state loans from the government of Lanark this "
+                    "week, officials said. The loans total four billion crowns."),
+        Source(id="m", title="State loans for Brack and Osterby", published_at=day(2),
+               text="The carmakers Brack and Osterby received the first state loans from the government of Lanark on "
+                    "Thursday. Brack will get most of the money."),
+        Source(id="b", title="Brack files for bankruptcy", published_at=day(20),
+               text="Brack, the carmaker, said on Monday it had filed for bankruptcy protection in a court in Lanark. "
+                    '"We had no choice," the chief executive said.'),
+        Source(id="c", title="Carmaker Brack files for bankruptcy", published_at=day(21),
+               text="A court in Lanark will hear the bankruptcy filing of Brack next week, after the carmaker filed on "
+                    "Monday. Its workers were sent home."),
+    ]
+    story = compose(sources)
+    assert story.headline == "Carmaker Brack files for bankruptcy"
+    assert story.dek is not None
+    assert story.dek.text == ("Brack, the carmaker, said on Monday it had filed for bankruptcy protection in a court "
+                              "in Lanark.")
+    assert choose_dek(sources).text == story.dek.text
+
+
 @pytest.mark.parametrize(
     ("title", "outlets", "expected"),
     [

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sociose.articles.actions import do_store_article
 from sociose.articles.models import Article
+from sociose.desk import actions as desk_actions
 from sociose.desk.actions import compose_story, reading_time
 from sociose.desk.compose import BodySentence, Source, check_provenance
 from sociose.desk.models import ComposedStory, Revision
@@ -110,6 +111,21 @@ def test_revisions_record_what_changed_and_which_source_caused_it():
     assert revision.number == 3 and revision.changed == ["headline"]
     assert revision.snapshot["headline"] == "Easton under water"
     assert Revision.objects.filter(composed=composed).count() == 3
+
+
+@pytest.mark.django_db
+def test_an_upgraded_desk_recomposes_stories_and_the_command_does_them_all(monkeypatch, capsys):
+    story, (first,) = _story([("Floods hit Easton - Easton Daily", FLOOD)], outlet_name="Easton Daily")
+    compose_story(story, trigger_article_id=first.id)
+    composed = ComposedStory.objects.get(story=story)
+    digest = composed.inputs_digest
+    call_command("desk", "recompose")
+    assert "1 stories composed" in capsys.readouterr().out
+    assert ComposedStory.objects.get(story=story).inputs_digest == digest  # same inputs, same code: skipped
+    monkeypatch.setattr(desk_actions, "DESK_VERSION", desk_actions.DESK_VERSION + 1)
+    call_command("desk", "recompose")
+    assert ComposedStory.objects.get(story=story).inputs_digest != digest
+    assert Revision.objects.filter(composed=composed).count() == 1  # recomposed, but nothing shown changed
 
 
 @pytest.mark.django_db

@@ -34,10 +34,17 @@ def _members(story: Story) -> list[tuple[Article, Membership]]:
     return [(m.article, m) for m in memberships]
 
 
+# Bumped whenever the desk's output for the same sources changes (composing, quotes, facts, image rules): it is part of
+# each story's inputs digest, so after an upgrade a story is recomposed the next time it is touched, and
+# `sociose desk recompose` does them all at once.
+DESK_VERSION = 2
+
+
 def _digest(story: Story, members, override: str) -> str:
     # The writer's settings count as an input: turning it on (or changing model) recomposes stories once.
     writer_setup = f"{settings.SOCIOSE.get('writer_url', '')}|{settings.SOCIOSE.get('writer_model', '')}"
-    parts = [f"{a.id}:{a.content_hash}:{int(m.is_reprint)}" for a, m in members] + [override, writer_setup]
+    parts = [f"{a.id}:{a.content_hash}:{int(m.is_reprint)}" for a, m in members] + [
+        override, writer_setup, f"desk {DESK_VERSION}"]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -299,7 +299,7 @@ _SPEECH = re.compile(r"^,?\s*(?:said|says|told|added|explained|insisted|warned|a
 # (1 / (1 + decay * n) for the n-th content sentence of its article); MMR subtracts `redundancy` x the similarity to
 # the closest sentence already picked, and a sentence at least `duplicate` similar (cosine of term sets) is skipped.
 WEIGHTS = {"centroid": 1.0, "title": 0.5, "agreement": 0.4, "position": 0.8, "decay": 0.35, "redundancy": 1.2,
-           "duplicate": 0.4}
+           "duplicate": 0.4, "headline_fit": 1.0}
 
 
 @dataclass
@@ -698,10 +698,18 @@ def _layout(analysis: _Analysis, chosen: list[_Unit], named: set[str]) -> Body:
     return Body(paragraphs)
 
 
-def _pick_dek(analysis: _Analysis) -> _Unit | None:
-    pool = [u for u in analysis.lead_units if 8 <= u.words <= 50 and u.kind != "quote"] or \
+def _pick_dek(analysis: _Analysis, headline: str = "") -> _Unit | None:
+    """The most central lead sentence, favouring one that says what the headline says: a dek expands on its
+    headline, and on a story that ran for weeks the most central lead and the chosen headline can be different
+    stages of it."""
+    def quoting(u: _Unit) -> bool:  # reported speech ("GM announced ...") makes a fine dek; quoted words do not
+        return any(mark in analysis.sources[u.source].text[u.start:u.end] for mark in '“”"')
+
+    pool = [u for u in analysis.lead_units if 8 <= u.words <= 50 and not quoting(u)] or \
         [u for u in analysis.units if 8 <= u.words <= 50] or analysis.units
-    return max(pool, key=lambda u: u.score, default=None)
+    headline_terms = frozenset(_terms(headline))
+    return max(pool, key=lambda u: u.score + WEIGHTS["headline_fit"] * _similarity(headline_terms, u.term_set),
+               default=None)
 
 
 def _pick_headline(sources: Sequence[Source], independent: list[int], outlet_names: Iterable[str]) -> str:
@@ -727,9 +735,10 @@ def compose_body(sources: Sequence[Source], *, max_words: int = 800) -> Body:
 
 
 def choose_dek(sources: Sequence[Source]) -> BodySentence | None:
-    """One source sentence that sums up the event: the most central lead sentence of the independent sources."""
+    """One source sentence that sums up the event: the most central lead sentence of the independent sources that
+    best agrees with the headline `compose` would choose."""
     analysis = _analyse(sources)
-    unit = _pick_dek(analysis)
+    unit = _pick_dek(analysis, _pick_headline(analysis.sources, analysis.independent, ()))
     if unit is None:
         return None
     return _shown(unit, analysis.sources[unit.source], analysis.hashes[unit.source], True)
@@ -744,7 +753,8 @@ def choose_headline(sources: Sequence[Source], outlet_names: Iterable[str] = ())
 def compose(sources: Sequence[Source], *, outlet_names: Iterable[str] = (), max_words: int = 800) -> Composition:
     """Headline, dek and body in one pass; the body leaves out the dek and sentences that repeat it."""
     analysis = _analyse(sources)
-    dek_unit = _pick_dek(analysis)
+    headline = _pick_headline(analysis.sources, analysis.independent, outlet_names)
+    dek_unit = _pick_dek(analysis, headline)
     dek = None
     named: set[str] = set()
     if dek_unit is not None:
@@ -752,5 +762,4 @@ def compose(sources: Sequence[Source], *, outlet_names: Iterable[str] = (), max_
         named.update(re.findall(r"[A-Z][\w'’-]+", dek.text))
     avoid = [dek_unit] if dek_unit else []
     body = _layout(analysis, _select(analysis, max_words, avoid), named)
-    headline = _pick_headline(analysis.sources, analysis.independent, outlet_names)
     return Composition(headline, dek, body)
