@@ -1,10 +1,13 @@
 """Numbers the sources state about the event ("93 countries", "at least 12 people", "$700 billion"), with how many
 independent reports state each, and where the reports disagree.
 
-A fact is a number and the noun it counts. Two reports disagree when each states exactly one value for the same
-noun and the values differ (an article that gives several values for one noun is describing several things, not
-contradicting anybody). Years, dates, times, ages and ordinals are not facts. Only each article's lead is read:
-the event's own figures are there, while the rest of a long article is background full of other numbers.
+A fact is a number and the noun it counts, kept with the sentence that states it (a bare "5 factories" tells a
+reader nothing). Two reports disagree when each states exactly one value for the same noun and the values are close
+enough to be two accounts of one quantity (12 or 14 dead; not 350 dealers closing and 6,246 dealers in all): an
+article that gives several values for one noun is describing several things, not contradicting anybody. Years,
+dates, times, ages, ordinals and numbers that are part of a name ("S&P 500", "Flight 370", "June 1") are not facts.
+Only each article's lead is read: the event's own figures are there, while the rest of a long article is background
+full of other numbers. When a story has several reports, a figure only one of them states is left out.
 """
 
 from __future__ import annotations
@@ -32,9 +35,25 @@ _NOT_COUNTED = {
 _FACT = re.compile(
     r"(?<![\w$€£.,-])(?P<currency>[$€£])?\s?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
     + "|".join(_NUMBER_WORDS) + r")\b(?:\s+(?P<scale>thousand|million|billion|trillion|bn|m)\b)?"
-    r"(?:(?P<hyphen>-)|\s+)(?P<noun>[A-Za-z][a-z]{2,})\b",
+    r"(?:(?P<hyphen>-)|\s+)(?!(?:thousand|million|billion|trillion)\b)(?P<noun>[A-Za-z][a-z]{2,})\b",
     re.IGNORECASE,
 )
+# A capitalised word right before a number makes the number part of a name ("S&P 500", "Flight 370", "June 1",
+# "Windows 7"), unless the word is one of these, which open a sentence with a count ("Some 93 countries").
+_BEFORE_COUNT = frozenset({
+    "about", "some", "nearly", "almost", "more", "over", "around", "roughly", "only", "just", "all", "the", "another",
+    "up", "exactly", "approximately", "fewer", "less", "than", "at", "least", "most", "an", "estimated", "and", "but",
+    "while", "of", "those", "these", "its", "their", "his", "her", "our", "by", "to", "with", "for", "as", "in", "on",
+    "after", "since", "between", "among", "when",
+})
+_WORD_BEFORE = re.compile(r"([\w&.’']+)\s*$")
+# Past participles that count people or votes ("18 opposed", "12 injured"); other words ending in -ed are verbs
+# after a number that belongs to something else ("the index 500 plunged").
+_COUNTED_PARTICIPLES = frozenset({
+    "opposed", "abstained", "injured", "wounded", "killed", "arrested", "detained", "displaced", "evacuated",
+    "rescued", "infected", "hospitalized", "hospitalised", "confirmed", "missing", "dead", "affected", "deported",
+    "charged", "convicted", "sentenced", "elected", "employed",
+})
 
 
 @dataclass
@@ -50,6 +69,8 @@ class FactValue:
     value: float | None
     text: str  # as first stated, e.g. "$700 billion"
     statements: list[Statement] = field(default_factory=list)
+    context: str = ""  # the sentence of the first statement, verbatim
+    context_span: tuple[int, int] = (0, 0)  # where that sentence is in its source's text
 
     @property
     def reports(self) -> int:
@@ -69,6 +90,8 @@ class Fact:
         return {
             "noun": self.noun, "disputed": self.disputed,
             "values": [{"value": v.value, "text": v.text, "reports": v.reports,
+                        "context": {"text": v.context, "article": v.statements[0].source_id,
+                                    "start": v.context_span[0], "end": v.context_span[1]},
                         "sources": [{"article": s.source_id, "start": s.start, "end": s.end} for s in v.statements]}
                        for v in self.values],
         }
@@ -101,10 +124,21 @@ _INVARIANT = frozenset({"people", "police", "staff", "personnel", "aircraft", "s
 
 
 def _counts(noun: str, value: float | None, amount: bool) -> bool:
+    """Does `noun` count `value` of something? Money always does; other counts above one need a plural noun, a noun
+    that has no plural form, or a participle that counts people ("18 opposed")."""
     if amount or value is None or value <= 1:
         return True
     word = noun.lower()
-    return word in _INVARIANT or word.endswith(("s", "ed"))
+    return word in _INVARIANT or word in _COUNTED_PARTICIPLES or (word.endswith("s") and not word.endswith("ss"))
+
+
+def _part_of_name(text: str, start: int) -> bool:
+    """Is the number at `start` part of a name: right after a capitalised word or a symbol such as "S&P"?"""
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if not m or m.end() != start and text[m.end():start].strip():
+        return False
+    word = m.group(1).rstrip(".")
+    return bool(word) and (word[0].isupper() or "&" in word) and word.lower() not in _BEFORE_COUNT
 
 
 def find_numbers(text: str):
@@ -116,25 +150,81 @@ def find_numbers(text: str):
         number = match.group("number")
         if re.fullmatch(r"(1[89]|20)\d\d", number) and not match.group("currency"):  # a year
             continue
+        if not match.group("currency") and _part_of_name(text, match.start()):
+            continue
         value = _value(number, match.group("scale"))
-        if not _counts(noun, value, bool(match.group("currency") or match.group("scale"))):
+        if not _counts(noun, value, bool(match.group("currency"))):
             continue
         shown = match.group(0).strip()
-        yield _noun(noun), value, shown, match.start(), match.end()
+        yield _noun(noun) + _outcome(text, match.start(), match.end(), noun), value, shown, match.start(), match.end()
+
+
+# What happened to the people a number counts, read from the next few words: "59 people were killed" and "527 people
+# were injured" are two facts, not two accounts of one.
+_OUTCOMES = (
+    ("killed", r"killed|dead|died|die|deaths?|lost their lives|perished|murdered|massacred|shot dead"),
+    ("injured", r"injured|wounded|hurt|hospitali[sz]ed|treated"),
+    ("missing", r"missing|unaccounted"),
+    ("arrested", r"arrested|detained|held|charged"),
+    ("displaced", r"evacuated|displaced|fled|homeless|rescued"),
+)
+_OUTCOME_WORDS = "|".join(f"(?P<{name}>{words})" for name, words in _OUTCOMES)
+# "59 people were killed", "12 people dead", "40 people have been hurt": only auxiliaries between count and outcome
+_OUTCOME_AFTER = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|now|reportedly|believed|feared|"
+                            r"confirmed|reported|so far|already|left))*\s+(?:" + _OUTCOME_WORDS + r")\b", re.IGNORECASE)
+# "killed at least 50 people", "wounded over 400": the outcome verb right before the count
+_OUTCOME_BEFORE = re.compile(r"\b(?:" + _OUTCOME_WORDS + r")(?:\s+(?:at least|more than|over|some|about|nearly|"
+                             r"almost|around|up to|an estimated|as many as))?\s+$", re.IGNORECASE)
+
+
+def _outcome(text: str, start: int, end: int, noun: str) -> str:
+    """" killed", " injured", ... when the words around a count of people say what befell them, else ""."""
+    if noun.lower() in _COUNTED_PARTICIPLES:
+        return ""
+    m = _OUTCOME_AFTER.match(text, end, end + 60) or _OUTCOME_BEFORE.search(text, max(0, start - 40), start)
+    return next((f" {name}" for name, _ in _OUTCOMES if m.group(name)), "") if m else ""
 
 
 LEAD_CHARACTERS = 1200
+# Two single values for one noun are two accounts of one quantity (a disagreement) only when the larger is at most
+# this many times the smaller: death tolls and vote counts that differ do so by a little, not tenfold.
+DISAGREEMENT_RATIO = 1.5
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence holding text[start:end], found by full stops and line breaks."""
+    left = 0
+    for m in _SENTENCE_END.finditer(text):  # not finditer(text, 0, start): its lookahead must see past `start`
+        if m.end() > start:
+            break
+        left = m.end()
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() + 1 if m and text[m.start()] in ".!?" else (m.start() if m else len(text))
+    return left, right
+
+
+def _disagree(values: set) -> bool:
+    known = [v for v in values if v]
+    return len(values) > 1 and len(known) == len(values) and max(known) <= DISAGREEMENT_RATIO * min(known)
 
 
 def extract_facts(sources: list[tuple[int, str, str]], *, limit: int = 12) -> list[Fact]:
     """Facts from (source id, text, origin) triples; reprints share their original's origin, so they add nothing to
-    a value's report count. Facts stated by more reports come first."""
+    a value's report count. Facts stated by more reports come first. When there are several reports, a figure only
+    one of them states is left out (unless another report gives a different value for it): one page's lead can hold
+    background and page furniture, and what two reports state independently is the event's."""
     by_noun: dict[str, dict[float | None, FactValue]] = defaultdict(dict)
     per_source: dict[tuple[str, str], set] = defaultdict(set)
     for source_id, text, origin in sources:
-        for noun, value, shown, start, end in find_numbers(text[:LEAD_CHARACTERS]):
+        lead = text[:LEAD_CHARACTERS]
+        for noun, value, shown, start, end in find_numbers(lead):
             per_source[(noun, origin)].add(value)
-            fact_value = by_noun[noun].setdefault(value, FactValue(value, shown))
+            fact_value = by_noun[noun].get(value)
+            if fact_value is None:
+                fact_value = by_noun[noun][value] = FactValue(value, shown)
+                fact_value.context_span = sentence_around(text, start, end)
+                fact_value.context = text[slice(*fact_value.context_span)]
             fact_value.statements.append(Statement(source_id, origin, start, end))
     facts = []
     for noun, values in by_noun.items():
@@ -143,11 +233,13 @@ def extract_facts(sources: list[tuple[int, str, str]], *, limit: int = 12) -> li
         if not stated:
             continue
         distinct = {single[o] for o in single}
-        if len(distinct) > 1:  # reports that each give one value, and not the same one: a disagreement
-            shown = [values[v] for v in sorted(distinct, key=lambda v: (v is None, v))]
+        if _disagree(distinct):  # reports that each give one value, close but not the same: a disagreement
+            shown = [values[v] for v in sorted(distinct)]
         else:
             best = max(stated, key=lambda v: (v.reports, -(v.statements[0].start)))
             shown = [best]
         facts.append(Fact(noun, shown))
+    if len({origin for _, _, origin in sources}) > 1:  # several reports: only what they corroborate or dispute
+        facts = [f for f in facts if f.disputed or f.values[0].reports >= 2]
     facts.sort(key=lambda f: (not f.disputed, -max(v.reports for v in f.values), f.values[0].statements[0].start))
     return facts[:limit]
