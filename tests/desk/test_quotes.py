@@ -328,3 +328,60 @@ def test_party_and_state_in_parentheses_after_the_name():
 def test_place_phrase_before_the_subject_of_a_participle():
     text = "Here in Tarnow, Irena Sowa stepped up her attacks on the mill, saying, “It poisons the river every day.”"
     assert only(text).speaker == "Irena Sowa"
+
+
+def test_common_word_opening_a_sentence_is_not_a_person():
+    text = ("Anna Kovacs chaired the meeting on the new ferry timetable.\n\n"
+            "Sometimes tempers flared. “We will keep the night crossing until the bridge is finished,” she said.")
+    q = only(text)
+    assert q.speaker == "Anna Kovacs"
+
+
+def test_invisible_mark_and_mistyped_closer_around_a_quote():
+    first = only("\u202a”The ferry will run twice a day from March onwards,” said Tomas Berg.")
+    assert first.speaker == "Tomas Berg" and first.text == "The ferry will run twice a day from March onwards"
+    second = only("“The ferry will run twice a day from March onwards,“ said Tomas Berg.")
+    assert second.speaker == "Tomas Berg" and second.text == "The ferry will run twice a day from March onwards"
+
+
+def test_subject_after_that_and_a_possessive_is_reported_speech():
+    text = ("Mark Ellison, the mayor, said the plan was sound, pointing out that the paper's Robert Quinn had "
+            "praised it in June. “I hope the critics read that article again,” he said.")
+    q = quotes_of(text)[-1]
+    assert q.speaker == "Mark Ellison"
+
+
+def test_lone_subject_despite_an_object_in_its_own_sentence():
+    text = ("Tamsin Okafor, who advised the governor and Anna Kovacs on transport, spoke at the hearing.\n\n"
+            "“The buses are too slow for anyone who works night shifts,” she said.")
+    assert only(text).speaker == "Tamsin Okafor"
+
+
+def test_lone_subject_blocked_by_an_object_in_a_later_sentence():
+    text = ("Tamsin Okafor spoke at the hearing. The chair thanked Anna Kovacs for the report.\n\n"
+            "“The buses are too slow for anyone who works night shifts,” she said.")
+    assert only(text).speaker == ""
+
+
+def test_age_after_a_name_marks_a_person():
+    text = ("Dewi Larsson, 33, of Ames, wants cheaper buses.\n\n"
+            "“I spend a fifth of my wage on getting to work and back,” she said.")
+    assert only(text).speaker == "Dewi Larsson"
+    text = ("Dewi Larsson wants cheaper buses.\n\n"
+            "“I spend a fifth of my wage on getting to work and back,” she said.")
+    assert only(text).speaker == ""
+
+
+LONG = ("We have been asking for a safe crossing at this junction for eleven years, and every year the answer is the "
+        "same: there is no money this year, come back next spring. Meanwhile the traffic has doubled, the lorries "
+        "have got bigger and the children still walk to school along a verge that floods every winter. ")
+
+
+def test_long_quote_does_not_push_its_speaker_away():
+    text = ("Anna Kovacs has lived beside the junction since 1998 and leads the residents' group.\n\n"
+            f"“{LONG * 2}We are tired of waiting,” she said.")
+    assert only(text).speaker == "Anna Kovacs"
+    text = ("Anna Kovacs has lived beside the junction since 1998 and leads the residents' group.\n\n"
+            "The council meets again in May.\n\n"
+            f"“{LONG * 2}We are tired of waiting,” she said.")
+    assert quotes_of(text)[-1].speaker == ""

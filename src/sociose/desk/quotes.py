@@ -13,7 +13,10 @@ first-name list, honorifics, appositives ("his wife") and, failing those, from t
 or she/her after a subject mention, past acronyms and organisations). No guess when a nearer subject's gender is
 unknown, when two subjects of that gender share one sentence and neither alone is reported speaking ("Lee told the
 council ...", not "Lee asked ..."), or when the antecedent is over NEAR characters back and was not the previous
-speaker.
+speaker. A common English word opening a sentence ("Sometimes", "Twelve"; data/common_words.txt) is no person, an
+age after a name ("Lee, 33,") marks one, objects inside a lone subject's own sentence do not block it, and a long
+quotation does not count towards the distance between its "he said" and an antecedent in the previous paragraph.
+Invisible direction marks before a quote mark and a closer typed as an opener (“...,“ said Lee) are read as intended.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,17 @@ roberta rosa rose ruth sally samantha sandra sara sarah sharon sheila shirley so
 susan susana suzanne sylvia tamara tammy tanya teresa theresa tiffany tina tracy tulsi ursula valerie vanessa
 veronica victoria virginia wanda wendy whitney yolanda yvonne zoe
 """.split())
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """A shipped word list from data/ (comment lines start with #; words are whitespace-separated)."""
+    path = Path(__file__).with_name("data") / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+# Common English words that are never names ("Sometimes", "Twelve", "Come"): see the header of the file for sources.
+_COMMON_WORDS = _word_list("common_words.txt") - _MALE - _FEMALE
 _FEMALE_WORDS = set("""
 she her herself woman women spokeswoman congresswoman chairwoman businesswoman councilwoman wife mother daughter
 sister widow actress queen princess duchess grandmother girl aunt niece girlfriend mrs ms miss madam lady dame
@@ -219,7 +234,8 @@ _APPOSITIVE_RE = re.compile(
 _SPEECH_AFTER_RE = re.compile(
     rf"(?:\s*\([^()]{{0,60}}\))?(?:,[^.;“”\"]{{1,120}},)?\s+(?:(?:also|later|then|again|has|had|have|once)\s+)*"
     rf"({_CUES})\b")
-_REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|thinks|hopes|wrote)\s+$")
+_REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|thinks|hopes|wrote)\s+"
+                          r"(?:(?:the|a|an|his|her|their)\s+)?(?:[a-z][\w-]*['’]s\s+)?$")
 _QUESTION_CUES = {"asked", "asks", "wondered"}
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|explained|noted|replied|responded)\s+$")
 _SPEAKS_RE = re.compile(rf"([{_UPPER}][\w’'\-]+)(?:,[^,.;“”\"]{{1,80}},)?\s+(?:{_CUES})\b")
@@ -463,15 +479,25 @@ class _Article:
             found, found_pos, found_name = full, pos, name
         if not found:
             return self._only_object(objects, gender, position)
-        if found and position - found_pos > NEAR and self._sentence_of(found_pos) != self._sentence_of(position) \
+        if found and self._narrative_distance(found_pos, position) > NEAR \
+                and self._sentence_of(found_pos) != self._sentence_of(position) \
                 and not (found == self.last_speaker and 0 <= position - self.last_speaker_at <= RUN_WINDOW):
             return ""
         return found
 
+    def _narrative_distance(self, start: int, end: int) -> int:
+        """Characters between an antecedent and a "he said" after a quotation, leaving out that quotation itself:
+        a long quote does not push its speaker further from the cue that follows it."""
+        i = bisect.bisect_right(self.inside.spans, (end, end)) - 1
+        if i >= 0 and start <= self.inside.spans[i][0] and end - self.inside.spans[i][1] <= 3 \
+                and len(_PARAGRAPH_BREAK_RE.findall(self.text, start, self.inside.spans[i][0])) <= 1:
+            return self.inside.spans[i][0] - start  # only from the quote's own or the previous paragraph
+        return end - start
+
     def _reported(self, pos: int, name: str) -> bool:
         """Is this subject part of what someone else said ("Lee noted that Park ...", "Lee said Park had won")?
         Park is then the content of the speech, not the speaker; "..., said Park." is the speaker."""
-        if not _REPORTED_RE.search(self.text, max(0, pos - 12), pos):
+        if not _REPORTED_RE.search(self.text, max(0, pos - 40), pos):
             return False
         return not re.match(r"\s*(?:[,.;]|$)", self.text[pos + len(name):])
 
@@ -490,7 +516,9 @@ class _Article:
         between and the article never uses the other pronoun of them."""
         if position - pos > LONE_WINDOW or len(full.split()) < 2 or not self._surely_person(full):
             return False
-        for _, other in objects:
+        for at, other in objects:
+            if self._sentence_of(at) == self._sentence_of(pos):
+                continue  # "Lee, who backs Clinton, said ...": the subject, not an object of its own sentence
             is_person, known = self._candidate(other)
             if is_person and known != ("f" if gender == "m" else "m"):
                 return False
@@ -502,7 +530,9 @@ class _Article:
         tokens = full.split()
         if any(t.lower() in _ORG_WORDS or t.lower() in _PLACE_WORDS or t.endswith(("’s", "'s")) for t in tokens):
             return False
-        return bool(person and (person.person or person.description)) or tokens[-1] in self.speakers
+        if person and (person.person or person.description) or tokens[-1] in self.speakers:
+            return True
+        return re.search(rf"\b{re.escape(full)},\s+\d{{1,3}},", self.text) is not None  # "Lee, 33, of Ames,"
 
     def _only_object(self, objects: list[tuple[int, str]], gender: str, position: int) -> str:
         """With no subject to go by, the one person of that gender mentioned nearby ("Sophie Laurent met Daniel
@@ -530,6 +560,8 @@ class _Article:
         low = full.lower()
         if low in _NOT_NAMES or low in _ORG_WORDS or low in _PLACE_WORDS or len(full) < 3 or full.isupper():
             return False
+        if low in _COMMON_WORDS:
+            return False  # "Sometimes", "Twelve", "Come": a common word opening a sentence, not a name
         if any(t in _ORG_WORDS or t in _PLACE_WORDS or t in _NOT_NAMES for t in low.split()):
             return False  # "United States", "White House"
         if len(full.split()) == 1 and re.search(
@@ -557,6 +589,7 @@ class _Article:
         return ""
 
 
+_PARAGRAPH_BREAK_RE = re.compile(r"\n\s*")
 _GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)\b")
 _NOT_VERBS = {
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "nor", "if", "but", "than", "as", "because",
@@ -663,6 +696,19 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff")
+_MISTYPED_CLOSER_RE = re.compile(r"[,.!?]“(?=\s|$)")
+
+
+def _after_space(text: str, i: int, start: int) -> bool:
+    """Does the mark at i open a word: at the paragraph start or after white space, past invisible formatting
+    characters (direction marks, zero-width spaces) that web copy often leaves before a quotation?"""
+    j = i
+    while j > start and text[j - 1] in _INVISIBLE:
+        j -= 1
+    return j == start or text[j - 1].isspace()
+
+
 def _quote_marks(text: str) -> list[tuple[int, int, bool]]:
     """(opening mark, closing mark or paragraph end, closed) for each quotation; unbalanced marks are dropped."""
     paragraphs = _paragraphs(text)
@@ -672,11 +718,14 @@ def _quote_marks(text: str) -> list[tuple[int, int, bool]]:
         for m in _MARK_RE.finditer(text, start, end):
             mark, i = m.group(), m.start()
             if opened is None:
-                if mark in _CLOSERS and not (i == start or text[i - 1].isspace()):
+                if mark in _CLOSERS and not _after_space(text, i, start):
                     continue
                 opened = i
-            elif mark in _OPENERS:
+            elif mark in _OPENERS and not _MISTYPED_CLOSER_RE.match(text, i - 1, end):
                 opened = i  # an opener inside an open quotation: the earlier mark was stray
+            elif mark in _OPENERS:
+                found.append((opened, i, True))  # “It's unusual,“ said Lee: a closer typed as an opener
+                opened = None
             else:
                 found.append((opened, i, True))
                 opened = None
