@@ -71,3 +71,9 @@ def test_the_sentence_of_a_fact_that_opens_a_sentence():
     start = text.index("Two")
     assert text[slice(*sentence_around(text, start, start + 10))] == ("Two models would be discontinued, the Sky and "
                                                                         "the Astra.")
+
+
+def test_only_counts_of_people_are_split_by_outcome():
+    (homes,) = extract_facts([(1, "The mayor said 40 homes were evacuated on Monday.", "a"),
+                              (2, "The river burst its banks, forcing 45 homes to be evacuated.", "b")])
+    assert homes.noun == "home" and homes.disputed and [v.value for v in homes.values] == [40, 45]

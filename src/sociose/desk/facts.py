@@ -170,16 +170,26 @@ _OUTCOMES = (
 )
 _OUTCOME_WORDS = "|".join(f"(?P<{name}>{words})" for name, words in _OUTCOMES)
 # "59 people were killed", "12 people dead", "40 people have been hurt": only auxiliaries between count and outcome
-_OUTCOME_AFTER = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|now|reportedly|believed|feared|"
+_OUTCOME_AFTER = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|to be|now|reportedly|believed|feared|"
                             r"confirmed|reported|so far|already|left))*\s+(?:" + _OUTCOME_WORDS + r")\b", re.IGNORECASE)
 # "killed at least 50 people", "wounded over 400": the outcome verb right before the count
 _OUTCOME_BEFORE = re.compile(r"\b(?:" + _OUTCOME_WORDS + r")(?:\s+(?:at least|more than|over|some|about|nearly|"
                              r"almost|around|up to|an estimated|as many as))?\s+$", re.IGNORECASE)
 
 
+# Nouns that count people: only their counts are split by outcome ("40 homes evacuated" and "45 homes to be
+# evacuated" stay one fact, so that the two reports can disagree).
+_PEOPLE = frozenset({
+    "people", "person", "persons", "civilian", "child", "children", "adult", "women", "men", "resident", "soldier",
+    "troop", "officer", "police", "passenger", "student", "worker", "migrant", "refugee", "protester", "protestor",
+    "victim", "tourist", "citizen", "miner", "patient", "pilgrim", "fan", "spectator", "crew", "member", "villager",
+    "prisoner", "inmate", "hostage", "employee", "staff", "firefighter", "militant", "fighter", "rebel", "demonstrator",
+})
+
+
 def _outcome(text: str, start: int, end: int, noun: str) -> str:
     """" killed", " injured", ... when the words around a count of people say what befell them, else ""."""
-    if noun.lower() in _COUNTED_PARTICIPLES:
+    if _noun(noun) not in _PEOPLE and noun.lower() not in _PEOPLE:
         return ""
     m = _OUTCOME_AFTER.match(text, end, end + 60) or _OUTCOME_BEFORE.search(text, max(0, start - 40), start)
     return next((f" {name}" for name, _ in _OUTCOMES if m.group(name)), "") if m else ""
