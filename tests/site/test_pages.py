@@ -18,6 +18,7 @@ from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
 from sociose.ingest.draft import ArticleDraft
+from sociose.site import pages
 from sociose.site.middleware import CONTENT_SECURITY_POLICY
 from sociose.site.templatetags.sociose_tags import http_url, newstime
 from sociose.stories.actions import assign_story
@@ -331,3 +332,35 @@ def test_front_page_title_is_plain_text(client, flood):
     html = client.get(reverse("site:front")).content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title and title.startswith("Sociose")
+
+
+def test_story_fragment_outlives_rank_buckets_and_is_replaced_when_the_story_changes(
+        client, quake, monkeypatch, django_assert_max_num_queries):
+    """The story's own part of its page is cached by the story's stamps: a new rank bucket re-renders the page (with
+    its ranking note and story lists) around the same fragment; a new report or a recomposition replaces it."""
+    url = reverse("site:story", args=[quake.id])
+    first = client.get(url).content.decode()
+    assert "<h3>Reprints</h3>" not in first
+
+    def turn_bucket():
+        later = pages._rank_bucket() + timedelta(seconds=pages.RANK_BUCKET_SECONDS)
+        monkeypatch.setattr(pages, "_rank_bucket", lambda: later)
+
+    turn_bucket()
+    with django_assert_max_num_queries(6):  # stamps, score inputs, related and top stories: not the story itself
+        assert client.get(url).content.decode() == first
+    # the ranking note is not part of the fragment: rescoring shows at the next bucket without a story change
+    Story.objects.filter(id=quake.id).update(score_inputs={**quake.score_inputs, "pinned": True})
+    turn_bucket()
+    assert "Pinned by the editors." in client.get(url).content.decode()
+    # a new report joins the story (a reprint, so the composition stays): the story's stamp and the page change
+    _store("https://copies.example/quake", "Earthquake shakes Norland", QUAKE, minutes=90)
+    assert Story.objects.get(id=quake.id).article_count == 2
+    changed = client.get(url).content.decode()
+    assert "<h3>Reprints</h3>" in changed and "copies.example" in changed
+    # a recomposition (here, an editor's headline) replaces it too
+    composed = ComposedStory.objects.get(story=quake)
+    composed.headline_override = "Norland shaken by a strong earthquake"
+    composed.save()
+    compose_story(quake, now=timezone.now())
+    assert '<h1 id="story-headline">Norland shaken by a strong earthquake</h1>' in client.get(url).content.decode()

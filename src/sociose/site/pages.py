@@ -1,8 +1,9 @@
 """Reader pages: front page, story, topic, outlet, article and about.
 
 The story and front pages are rendered from a handful of queries (see the query-budget tests), kept whole in
-Django's cache and answered with 304 when the reader already has them. Their cache keys and validators come from
-cheap indexed lookups: a story's own `updated_at` stamps, the site's newest change, and a short time bucket for the
+Django's cache and answered with 304 when the reader already has them. A story page that is not in the cache is put
+together from cached fragments (`_story_page_context`), so that only a changed story is rendered from scratch. Their
+cache keys and validators come from cheap indexed lookups: a story's own `updated_at` stamps, the site's newest change, and a short time bucket for the
 rankings (top stories decay with age even when nothing is written).
 """
 
@@ -14,7 +15,9 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
@@ -22,6 +25,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
 from sociose.articles.models import Article
@@ -29,6 +34,7 @@ from sociose.demo import ATTRIBUTION_PATH
 from sociose.desk.compose import text_hash
 from sociose.desk.models import ComposedStory
 from sociose.site.seo import page_meta
+from sociose.site.templatetags.sociose_tags import http_url
 from sociose.sources.models import Outlet
 from sociose.stories.actions import related_stories, top_stories
 from sociose.stories.models import ArticleEntity, Membership, Story
@@ -189,8 +195,17 @@ def _passage(text: str, text_digest: str, item: dict, context: int = 200) -> dic
     return {"before": " ".join(before.split()), "span": text[start:end], "after": " ".join(after.split())}
 
 
+# A cited sentence's numbered mark, built once per note in Python rather than looked up piece by piece in the
+# template for every sentence, quote and dek (the same markup in all three places).
+_MARK = ('<sup class="fn"><a id="cite-{id}" href="#passage-{id}" aria-label="Source {number}: {outlet}">{number}</a>'
+         '</sup>')
+
+
 class _Citations:
-    """Numbers the story's sources in the order they are first cited, and each cited passage in reading order."""
+    """Numbers the story's sources in the order they are first cited, and each cited passage in reading order.
+
+    Numbers are kept as strings: the template prints them several times each, and Django localizes every integer it
+    prints (number formatting), a measurable part of rendering a long story for no visible difference."""
 
     def __init__(self, articles: dict[int, Article]):
         self.articles = articles
@@ -202,19 +217,22 @@ class _Citations:
         source = self.sources.get(article_id)
         if source is None:
             article = self.articles.get(article_id)
-            source = {"number": len(self.sources) + 1, "article": article, "passages": [],
+            url = item.get("source_url") or (article.url if article else "")
+            source = {"number": str(len(self.sources) + 1), "article": article, "passages": [],
                       "article_id": article.id if article else None,
                       "outlet_name": str(article.outlet) if article else item.get("outlet", ""),
                       "domain": article.outlet.domain if article else "",
                       "title": article.title if article else "",
                       "published_at": article.published_at if article else None,
-                      "url": item.get("source_url") or (article.url if article else "")}
+                      "url": url, "safe_url": http_url(url)}
             self.sources[article_id] = source
         self.count += 1
         text = source["article"].text if source["article"] else ""
         if "digest" not in source:
             source["digest"] = text_hash(text) if text else ""
-        note = {"id": self.count, "source": source, **_passage(text, source["digest"], item)}
+        number = str(self.count)
+        note = {"id": number, "source": source, **_passage(text, source["digest"], item),
+                "mark": format_html(_MARK, id=number, number=source["number"], outlet=source["outlet_name"])}
         source["passages"].append(note)
         return note
 
@@ -282,8 +300,16 @@ def _facts(facts: list[dict], outlet_of: dict[int, Outlet]) -> list[dict]:
     return shown
 
 
-def _story_context(request, story_id: int) -> dict:
-    composed = get_object_or_404(ComposedStory.objects.select_related("story__first_outlet"), story_id=story_id)
+# Where the story fragment leaves room for what changes on its own clock (the ranking note) or will come from
+# elsewhere (readers' takes, public reactions). Outside text is always escaped, so it can never produce this comment.
+SLOT = mark_safe("<!--sociose:slot-->")
+
+
+def _story_article_context(request, story_id: int) -> dict:
+    """What `site/_story_article.html` shows: everything on the page that changes only when the story does."""
+    # The Story's `summary` is the clustering engine's state (kilobytes of JSON): no page shows it.
+    composed = get_object_or_404(ComposedStory.objects.select_related("story").defer("story__summary"),
+                                 story_id=story_id)
     story = composed.story
     members = list(Membership.objects.filter(story_id=story_id).select_related("article__outlet")
                    .defer("article__text", "article__description").order_by("published_at", "article_id"))
@@ -298,32 +324,105 @@ def _story_context(request, story_id: int) -> dict:
     cards = [{**q, "note": citations.cite(q)} for q in composed.quotes if q.get("card")]
     outlet_of = {m.article_id: m.article.outlet for m in members}
     outlet_of.update({a.id: a.outlet for a in cited})
-
-    related = related_stories(story, limit=5)
-    top_ids = [i for i in top_stories(limit=6).values_list("id", flat=True) if i != story_id][:5]
-    found = _teasers([s.id for s in related] + top_ids)
     entities = (ArticleEntity.objects.filter(article__membership__story_id=story_id, kind__in=TOPIC_KINDS)
                 .values("name", "kind").annotate(articles=Count("article", distinct=True), mentions=Sum("mentions"))
                 .order_by("-articles", "-mentions", "name")[:8])
     articles = [m.article for m in members] + list(cited)
     wikinews = next((a for a in articles if _is_wikinews(a)), None)
+    revisions = (composed.revisions.select_related("trigger__outlet")
+                 .defer("snapshot", "trigger__text", "trigger__description").order_by("-number"))
     return {
         "composed": composed, "story": story, "dek": dek, "body": body, "cards": cards,
-        "sources": sorted(citations.sources.values(), key=lambda s: s["number"]),
+        "sources": sorted(citations.sources.values(), key=lambda s: int(s["number"])),
         "facts": _facts(composed.facts, outlet_of), "coverage": _coverage(members),
         "timeline": _timeline([m.published_at for m in members]),
-        "related": _in_order([s.id for s in related], found), "top": _in_order(top_ids, found),
         "topics": [{**e, "url": reverse("site:topic", args=[e["kind"], e["name"]])} for e in entities],
-        "revisions": list(composed.revisions.select_related("trigger__outlet").order_by("-number")),
+        "revisions": list(revisions),
         "cards_after": min(2, len(body)),
         "updated": composed.updated_at > composed.published_at,
-        "why": explain(story.score_inputs),
         "wikinews_licence": (wikinews.license or "CC BY 2.5") if wikinews else "",
         "wikinews_licence_url": WIKINEWS_LICENCE_URL,
-        # Places the social layer fills (readers' takes and public reactions); empty lists leave them out.
-        "takes": [], "reactions": [],
+        "slot": SLOT,
         **page_meta(request, composed=composed),
     }
+
+
+def _render_story_fragment(request, story_id: int) -> dict:
+    """The story's own part of the page, rendered: headline, <head> metadata and the <article> cut at its slots."""
+    context = _story_article_context(request, story_id)
+    article = render_to_string("site/_story_article.html", context, request)
+    return {"headline": context["composed"].shown_headline,
+            "head": render_to_string("site/_meta.html", context, request),
+            "parts": article.split(SLOT)}
+
+
+def _teaser_html(composed: ComposedStory) -> str:
+    return render_to_string("site/_teaser.html", {"c": composed, "teaser_why": ""})
+
+
+def _teasers_html(story_ids) -> list[tuple[int, str]]:
+    """(story id, teaser HTML) for the given stories that have a composed version, in the given order."""
+    found = _teasers(story_ids)
+    return [(c.story_id, _teaser_html(c)) for c in _in_order(story_ids, found)]
+
+
+def _top_teasers() -> list[tuple[int, str]]:
+    """The six top stories as teasers: one more than a page shows, so that a top story's own page still has five."""
+    teasers = (ComposedStory.objects.select_related("story")
+               .filter(story__in=top_stories(limit=6).values("id"), story__merged_into=None)
+               .defer("body", "quotes", "facts", "inputs_digest", "story__summary")
+               .order_by("-story__pinned", "-story__score", "-story__last_seen", "story_id"))
+    return [(c.story_id, _teaser_html(c)) for c in teasers]
+
+
+# Where fragments are kept when SOCIOSE_PAGE_CACHE=false leaves Django with a dummy cache: this process's memory
+# (at most 1000 fragments, a few tens of kilobytes each). With the page cache off, every request renders its page;
+# that need not mean rendering the story's text again, since a story fragment's key changes with the story.
+_OWN_FRAGMENTS = LocMemCache("sociose-fragments", {"TIMEOUT": CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 1000}})
+
+
+def _fragment_cache():
+    """The page cache, or this process's own when the page cache is off (a dummy backend keeps nothing)."""
+    return _OWN_FRAGMENTS if isinstance(caches["default"], DummyCache) else cache
+
+
+def _fragment(found: dict, key: str, make):
+    """A fragment from the batch `found` (one cache round trip for all of a page's fragments), or made and kept."""
+    value = found.get(key)
+    if value is None:
+        value = make()
+        _fragment_cache().set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _story_page_context(request, story_id: int) -> dict:
+    """The story page from three fragments, each rendered once and kept for as long as it can be right:
+
+    - the story itself (its <article> and <head> metadata), keyed by the story's two `updated_at` stamps: a new
+      report or a recomposition changes a stamp, so the fragment is replaced exactly when the story changes;
+    - its related stories, keyed by the same stamps and the rank bucket (other stories change too, and the
+      lists may be RANK_BUCKET_SECONDS old, as they always could);
+    - the top stories, keyed by the rank bucket alone and shared by every story page.
+
+    The whole page is cached on top of this (`_cached_page`), under a key that also changes with the rank bucket;
+    when the bucket turns, every page misses at once, and the fragments make re-rendering them cheap. Only the
+    ranking note (`why`: the story's score inputs, rescored without touching its stamps) is rendered every time.
+    """
+    stamps = ":".join(moment.isoformat() for moment in _story_state(request, story_id))
+    bucket = _rank_bucket().isoformat()
+    keys = {"story": f"sociose:fragment:story:{story_id}:{stamps}",
+            "related": f"sociose:fragment:related:{story_id}:{stamps}:{bucket}",
+            "top": f"sociose:fragment:top:{bucket}"}
+    found = _fragment_cache().get_many(keys.values())
+    own = _fragment(found, keys["story"], lambda: _render_story_fragment(request, story_id))
+    story = Story.objects.only("id", "score_inputs").get(id=story_id)
+    related = _fragment(found, keys["related"],
+                        lambda: _teasers_html([s.id for s in related_stories(story, limit=5)]))
+    top = [html for i, html in _fragment(found, keys["top"], _top_teasers) if i != story_id][:5]
+    return {"headline": own["headline"], "head": mark_safe(own["head"]),  # our own rendering, escaped when it was made
+            "parts": [mark_safe(part) for part in own["parts"]],
+            "why": explain(story.score_inputs), "takes": [], "reactions": [],
+            "related": [mark_safe(html) for _, html in related], "top": [mark_safe(html) for html in top]}
 
 
 @condition(etag_func=_story_etag, last_modified_func=_story_last_modified)
@@ -334,7 +433,7 @@ def story_page(request, story_id: int):
             return redirect("site:story", merged_into, permanent=True)
         raise Http404("No such story.")
     key = f"sociose:page:story:{story_id}:{_story_etag(request, story_id)}"
-    return _cached_page(request, key, "site/story.html", lambda: _story_context(request, story_id))
+    return _cached_page(request, key, "site/story.html", lambda: _story_page_context(request, story_id))
 
 
 # --- topics, outlets, articles ---------------------------------------------------------------------------------------
