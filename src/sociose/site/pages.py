@@ -3,8 +3,8 @@
 The story and front pages are rendered from a handful of queries (see the query-budget tests), kept whole in
 Django's cache and answered with 304 when the reader already has them. A story page that is not in the cache is put
 together from cached fragments (`_story_page_context`), so that only a changed story is rendered from scratch. Their
-cache keys and validators come from cheap indexed lookups: a story's own `updated_at` stamps, the site's newest change, and a short time bucket for the
-rankings (top stories decay with age even when nothing is written).
+cache keys and validators come from cheap indexed lookups: a story's own `updated_at` stamps, the site's newest
+change, and a short time bucket for the rankings (top stories decay with age even when nothing is written).
 """
 
 from __future__ import annotations
