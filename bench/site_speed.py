@@ -203,7 +203,7 @@ http {{
     render = json.loads(render)
 
     print(f"Story page ({len(html):,} bytes) over loopback, wrk -c{CONNECTIONS} -d{DURATION} unless said; "
-          f"sociose serve --processes {PROCESSES} (waitress, 8 threads each), nginx (1 worker)")
+          f"sociose serve --processes {PROCESSES} (gunicorn, 8 threads each), nginx (1 worker)")
     print(f"{'':26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for label, r in results.items():
         print(f"{label:26}{r['rate']:10.0f}{r['p50']:9.2f}{r['p99']:9.2f}{r['errors']:8}")

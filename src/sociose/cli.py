@@ -10,7 +10,7 @@ from sociose import options
 
 # Command-line flags that stand for an option; they are applied to the environment before settings load, so a
 # flag and its environment variable go through the same validation and show up in `sociose config show`.
-FLAG_OPTIONS = {"--host": "host", "--port": "port"}
+FLAG_OPTIONS = {"--host": "host", "--port": "port", "--processes": "web_processes"}
 
 
 def apply_flags(argv: list[str]) -> list[str]:

@@ -139,6 +139,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("host", "127.0.0.1", str, "Address `sociose run` and `sociose serve` listen on."),
     Option("port", "8000", _port, "Port `sociose run` and `sociose serve` listen on."),
     Option("web_threads", "8", _positive_int, "Threads of the web server."),
+    Option("web_processes", "1", _positive_int,
+           "Processes of `sociose serve`, each with its own threads: one per CPU core. Above 1, gunicorn serves "
+           "(Linux, macOS); 1 is waitress."),
     Option("worker_processes", "2", _positive_int, "Task worker processes that `sociose run` starts."),
     Option("site_name", "Sociose", str, "The site's name, shown in the header and as the byline of stories."),
     Option("site_url", "http://127.0.0.1:8000", _http_url, "Public URL of the site, used in feeds and links."),

@@ -75,3 +75,37 @@ def test_run_serves_the_demo_corpus_and_stops_cleanly_on_ctrl_c(running_site):
     with pytest.raises(OSError):
         get(base + "/")
     assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")], "child processes outlived run"
+
+
+def test_serve_with_several_processes_shares_one_port_and_stops_them_all(tmp_path):
+    """`sociose serve --processes 2`: two web processes answer on one port; SIGTERM stops every one of them."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SOCIOSE_HOME=str(tmp_path))
+    subprocess.run([sys.executable, "-m", "sociose.cli", "migrate", "-v", "0"], env=env, check=True)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sociose.cli", "serve", "--port", str(port), "--processes",
+                                "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                front = get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    pytest.fail(f"sociose serve did not come up:\n{process.stdout.read()}")
+                time.sleep(0.3)
+        assert "Sociose" in front
+        workers = child_pids(process.pid)
+        assert len(workers) == 2
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+        assert "with 2 processes" in output
+        assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "web processes outlived serve"
+        with pytest.raises(OSError):
+            get(f"http://127.0.0.1:{port}/")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
