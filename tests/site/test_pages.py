@@ -118,6 +118,9 @@ def test_story_page_has_every_element_of_the_reference(client, flood, quake):
     # facts with report counts, and the disagreement (40 or 45 homes)
     assert "The numbers" in html and re.search(r"\d+ reports?", html)
     assert "The reports disagree" in html
+    # each figure with the sentence that states it
+    assert '<span class="context">“The river in Easton burst its banks on Monday after days of heavy rain, forcing 45 ' \
+           'homes to be evacuated.”</span>' in html
     # coverage: independent reports and reprints told apart, who was first, a timeline with a text alternative
     assert 'id="coverage-heading">Coverage<' in html
     assert "2 independent reports from 3 outlets; 1 reprint" in html
@@ -164,6 +167,8 @@ def test_time_format_follows_the_reference_in_the_site_time_zone(settings):
     assert newstime(datetime(2025, 3, 2, 15, 5, tzinfo=UTC)) == "Mar 2, 2025, 3:05 PM"
     assert newstime(datetime(2025, 3, 2, 12, 0, tzinfo=UTC)) == "Mar 2, 2025, 12 PM"
     assert newstime(None) == ""
+    assert newstime(datetime(2009, 6, 5, 0, 0, tzinfo=UTC)) == "Jun 5, 2009"  # a date without a time
+    assert newstime(datetime(2009, 6, 5, 0, 0, 1, tzinfo=UTC)) == "Jun 5, 2009, 12 AM"
     settings.TIME_ZONE = "America/New_York"
     assert newstime(datetime(2025, 3, 2, 8, 0, tzinfo=UTC)) == "Mar 2, 2025, 3 AM"
 

@@ -287,14 +287,17 @@ def _coverage(members: list[Membership]) -> dict:
 
 
 def _facts(facts: list[dict], outlet_of: dict[int, Outlet]) -> list[dict]:
-    """Each stated number with its report count and the outlets that state it, most reported first."""
+    """Each stated number with its report count, the outlets that state it and the sentence that first states it
+    (a bare "5 factories" tells a reader nothing), most reported first."""
     shown = []
     for fact in facts:
         values = []
         for value in sorted(fact.get("values", ()), key=lambda v: -v.get("reports", 0)):
             sources = value.get("sources", ())
             names = sorted({str(outlet_of[s["article"]]) for s in sources if s["article"] in outlet_of})
-            values.append({"text": value["text"], "reports": value.get("reports", 0), "outlets": names})
+            context = (value.get("context") or {}).get("text", "")
+            values.append({"text": value["text"], "reports": value.get("reports", 0), "outlets": names,
+                           "context": " ".join(context.split())})
         if values:
             shown.append({"noun": fact.get("noun", ""), "disputed": fact.get("disputed", False), "values": values})
     return shown

@@ -27,9 +27,17 @@ def site_time(value: datetime) -> datetime:
 
 @register.filter
 def newstime(value: datetime | None) -> str:
-    """The reference page's format: "Mar 2, 2025, 3 AM" (minutes shown only when not zero: "3:15 PM")."""
+    """The reference page's format: "Mar 2, 2025, 3 AM" (minutes shown only when not zero: "3:15 PM").
+
+    A time of exactly midnight UTC is a date without a time (a source that gave only "2009-06-05"): it is shown as
+    the date alone, as given, rather than as "12 AM" or as the evening before in a zone west of UTC."""
     if not value:
         return ""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    utc = value.astimezone(UTC)
+    if (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0):
+        return dateformat.format(utc, "M j, Y")
     return dateformat.format(site_time(value), "M j, Y, f A")
 
 
