@@ -19,7 +19,7 @@ from sociose.articles.models import Article
 from sociose.ingest.draft import ArticleDraft
 from sociose.stories import actions
 from sociose.stories.clustering import Clusterer
-from sociose.stories.models import Membership, Story, StoryEvent
+from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
 from tests.articles.test_store import edited_copy
 from tests.factories import giveme_articles
 
@@ -240,3 +240,90 @@ def test_scores_are_refreshed_as_time_passes():
     assert actions.refresh_scores(window=timedelta(days=3)) == 1
     story.refresh_from_db()
     assert 0 < story.score < fresh and story.score_inputs["age_hours"] >= 30
+
+
+def test_a_batch_gives_the_same_stories_as_one_article_at_a_time():
+    records = [r for group in list(events(giveme_articles()).values())[:6] for r in group]
+    articles = [store(r) for r in records]
+    for article in articles:
+        actions.assign_story(article)
+    one_by_one = {m.article_id: (m.story_id, m.score, m.is_reprint) for m in Membership.objects.all()}
+    stories = list(Story.objects.order_by("id").values_list("id", "article_count", "independent_count", "summary"))
+    Membership.objects.all().delete()
+    Story.objects.all().delete()  # new stories get the next ids: compared below up to that offset
+    StoryKey.objects.all().delete()
+    TermStat.objects.all().delete()
+    ArticleEntity.objects.all().delete()
+    memberships = actions.assign_stories(articles[:5] + articles[:2] + articles[5:])  # repeats are left alone
+    assert [m.article_id for m in memberships] == [a.id for a in articles[:5] + articles[:2] + articles[5:]]
+    batched = {m.article_id: (m.story_id, m.score, m.is_reprint) for m in Membership.objects.all()}
+    offset = min(s for s, _, _ in batched.values()) - min(s for s, _, _ in one_by_one.values())
+    assert batched == {a: (s + offset, score, reprint) for a, (s, score, reprint) in one_by_one.items()}
+    assert list(Story.objects.order_by("id").values_list("article_count", "independent_count", "summary")) == \
+        [row[1:] for row in stories]
+    assert actions.assign_stories(articles[:3]) == list(Membership.objects.filter(
+        article_id__in=[a.id for a in articles[:3]]).order_by("article_id"))
+
+
+def test_a_batch_queues_one_recomposition_per_changed_story():
+    from sociose.stories.signals import story_changed
+
+    group = list(events(giveme_articles()).values())[0][:4]
+    articles = [store(record) for record in group]
+    sent = []
+
+    def receiver(sender, story_id, article_id, **kwargs):
+        sent.append((story_id, article_id))
+
+    story_changed.connect(receiver)
+    try:
+        memberships = actions.assign_stories(articles)
+    finally:
+        story_changed.disconnect(receiver)
+    first = {}
+    for membership in memberships:
+        first.setdefault(membership.story_id, membership.article_id)
+    assert sorted(sent) == sorted(first.items())
+
+
+def test_the_task_clusters_the_newer_waiting_articles_with_its_own():
+    from sociose.stories.tasks import process_article
+
+    records = list(events(giveme_articles()).values())[0][:5]
+    articles = [store(record) for record in records]
+    story_id = process_article.call(articles[2].id)
+    assert Membership.objects.get(article=articles[2]).story_id == story_id
+    assert set(Membership.objects.values_list("article_id", flat=True)) == {a.id for a in articles[2:]}
+    assert process_article.call(articles[3].id) == Membership.objects.get(article=articles[3]).story_id
+    process_article.call(articles[0].id)
+    assert Membership.objects.count() == len(articles)
+
+
+def test_a_failing_batch_falls_back_to_the_tasks_own_article(monkeypatch):
+    from sociose.stories import tasks
+
+    records = list(events(giveme_articles()).values())[0][:3]
+    articles = [store(record) for record in records]
+    real = actions._features
+
+    def features(article, **kwargs):
+        if article.id == articles[2].id:
+            raise RuntimeError("cannot cluster this one")
+        return real(article, **kwargs)
+
+    monkeypatch.setattr(actions, "_features", features)
+    tasks.process_article.call(articles[0].id)
+    assert list(Membership.objects.values_list("article_id", flat=True)) == [articles[0].id]
+
+
+def test_uncommitted_index_rows_are_not_cached():
+    """SQLite gives a rolled-back row's id to the next row: rows read in a transaction that has not committed (here
+    the test's, rolled back at its end) must not reach the per-process cache of rows' stories."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the cache of rows' stories is SQLite's")
+    from sociose.stories import index
+
+    before = dict(index._STORY_OF)
+    for record in list(events(giveme_articles()).values())[0][:4]:
+        actions.assign_story(store(record))
+    assert index._STORY_OF == before

@@ -19,11 +19,20 @@ from sociose.articles.wire import wire_agency
 from sociose.stories import ranking
 from sociose.stories.clustering import Clusterer, StorySummary, featurize
 from sociose.stories.entities import extract_entities
-from sociose.stories.index import DbStoryIndex, DbTermStats, new_version, read_datetime, write_datetime, write_json
+from sociose.stories.index import (
+    DbStoryIndex,
+    DbTermStats,
+    in_list,
+    new_version,
+    read_datetime,
+    write_datetime,
+    write_json,
+)
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
 from sociose.stories.signals import story_changed
 
 _LOCK_ID = 0x5C1_0_5E  # any constant shared by every worker
+RECLUSTER_BATCH = 500  # articles per transaction when reclustering (see assign_stories)
 
 
 def _lock_clustering() -> None:
@@ -89,26 +98,74 @@ def _features(article: Article, *, save_entities: bool):
 
 def assign_story(article: Article) -> Membership:
     """Put an article in its story (a new one if no story matches); idempotent."""
+    return assign_stories([article])[0]
+
+
+def assign_stories(articles: Iterable[Article]) -> list[Membership]:
+    """Put each article in its story, in the given order, in one transaction; returns their memberships in that
+    order. Idempotent: articles already assigned (before or earlier in the list) are left where they are.
+
+    The stories are exactly those that `assign_story` called on each article in turn would give: the articles go
+    through the same steps, one after another, each seeing what the previous ones changed. What a batch saves is
+    the per-transaction cost, which is most of an article's on SQLite (the commit writes every page the term
+    statistics and index touched, and the pages of common terms are shared by the whole batch), and the
+    recompositions: `story_changed` is sent once per changed story, for the first article of the batch that
+    changed it, instead of once per article (composing reads the story as it is when it runs, so one request per
+    story and batch composes the same page).
+    """
+    articles = list(articles)
+    if not articles:
+        return []
     with transaction.atomic():
         _lock_clustering()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {Membership._meta.db_table} WHERE article_id = %s", [article.id])
-            assigned = cursor.fetchone() is not None
-        if assigned:
-            return Membership.objects.filter(article=article).select_related("story").first()
+        memberships = _memberships([article.id for article in articles])
         clusterer = _clusterer()
-        assignment = clusterer.assign(_features(article, save_entities=True))
-        membership = _join(assignment.story_id, article, assignment.score, created=assignment.created)
-        story_changed.send(Story, story_id=assignment.story_id, article_id=article.id)
-        if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
-            return membership
-        merges = clusterer.settle(assignment.story_id)
-        for kept, absorbed in merges:  # the index already holds the merged summaries
-            _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
-                          reason="The engine found the two stories' coverage to be about one event.")
-        if merges:
-            membership.refresh_from_db()
-        return membership
+        changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
+        merged = False
+        for article in articles:
+            if article.id in memberships:
+                continue
+            story_id, membership, merges = _assign(clusterer, article)
+            memberships[article.id] = membership
+            changed.setdefault(story_id, article.id)
+            merged = merged or bool(merges)
+        for story_id, article_id in changed.items():
+            story_changed.send(Story, story_id=story_id, article_id=article_id)
+        if merged:  # a merge may have moved articles assigned earlier in the batch
+            memberships = _memberships(list(memberships))
+    return [memberships[article.id] for article in articles]
+
+
+def _memberships(article_ids: list[int]) -> dict[int, Membership]:
+    """The memberships of those of these articles that are assigned, by article id."""
+    assigned = []
+    with connection.cursor() as cursor:  # usually none are: a raw statement, the ORM only for those found
+        for start in range(0, len(article_ids), 500):
+            where, params = in_list("article_id", article_ids[start:start + 500], "bigint")
+            cursor.execute(f"SELECT article_id FROM {Membership._meta.db_table} WHERE {where}", params)
+            assigned += [row[0] for row in cursor.fetchall()]
+    found: dict[int, Membership] = {}
+    for start in range(0, len(assigned), 500):
+        chunk = assigned[start:start + 500]
+        found.update((m.article_id, m) for m in Membership.objects.filter(article_id__in=chunk).select_related("story"))
+    return found
+
+
+def _assign(clusterer: Clusterer, article: Article) -> tuple[int, Membership, list]:
+    """Cluster one unassigned article, inside the caller's locked transaction: join or start its story, then merge
+    the stories that now look like one event. Returns the story it joined first, its membership (as of after the
+    merges) and the merges done."""
+    assignment = clusterer.assign(_features(article, save_entities=True))
+    membership = _join(assignment.story_id, article, assignment.score, created=assignment.created)
+    if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
+        return assignment.story_id, membership, []
+    merges = clusterer.settle(assignment.story_id)
+    for kept, absorbed in merges:  # the index already holds the merged summaries
+        _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
+                      reason="The engine found the two stories' coverage to be about one event.")
+    if merges:
+        membership.refresh_from_db()
+    return assignment.story_id, membership, merges
 
 
 def _join(story_id: int, article: Article, score: float, *, created: bool) -> Membership:
@@ -260,8 +317,13 @@ def recluster() -> int:
         ArticleEntity.objects.all().delete()
     articles = Article.objects.select_related("outlet").order_by(F("published_at").asc(nulls_last=True),
                                                                  "fetched_at", "id")
-    for article in articles.iterator(chunk_size=500):
-        assign_story(article)
+    batch = []
+    for article in articles.iterator(chunk_size=RECLUSTER_BATCH):
+        batch.append(article)
+        if len(batch) == RECLUSTER_BATCH:
+            assign_stories(batch)
+            batch = []
+    assign_stories(batch)
     return Story.objects.filter(merged_into=None, article_count__gt=0).count()
 
 
