@@ -102,8 +102,8 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
     from django.core.management import call_command
 
     from sociose.articles.actions import do_store_article
+    from sociose.articles.draft import ArticleDraft
     from sociose.articles.models import Article
-    from sociose.ingest.draft import ArticleDraft
     from sociose.stories.actions import assign_stories, assign_story
     from sociose.stories.clustering import terms
     from sociose.stories.tasks import BATCH_SIZE

@@ -3,8 +3,8 @@ import random
 import pytest
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.articles.models import Article
-from sociose.ingest.draft import ArticleDraft, IngestError
 from tests.factories import giveme_articles
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
-from sociose.ingest.draft import ArticleDraft
 from sociose.stories.actions import assign_story
 from tests.factories import giveme_articles
 

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk import actions as desk_actions
 from sociose.desk.actions import compose_story, reading_time
 from sociose.desk.compose import BodySentence, Source, check_provenance
 from sociose.desk.models import ComposedStory, Revision
-from sociose.ingest.draft import ArticleDraft
 from sociose.stories.actions import assign_story
 from sociose.stories.models import Story
 from tests.factories import GIVEME, require_shared

@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
 from sociose.desk.quotes import extract_quotes
 from sociose.desk.writer import rewrite_body
-from sociose.ingest.draft import ArticleDraft
 from sociose.stories.actions import assign_story
 from sociose.stories.models import Story
 from tests.localserver import closed_port

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sociose.ingest.draft import IngestError
+from sociose.articles.draft import IngestError
 from sociose.ingest.feed import parse_feed
 
 RSS_091 = b"""<?xml version="1.0"?><rss version="0.91"><channel><title>Old</title><link>http://old.example/</link>

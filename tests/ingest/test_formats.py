@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from sociose.ingest.draft import ArticleDraft, IngestError
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.ingest.files import detect_kind, iter_import_paths
 from sociose.ingest.newsplease import read_newsplease
 from sociose.ingest.opml import OpmlFeed, read_opml, write_opml

@@ -18,8 +18,8 @@ import trafilatura
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.core.textmetrics import shingle_prf
-from sociose.ingest.draft import ArticleDraft, IngestError
 from sociose.ingest.images import split_credit
 from sociose.ingest.page import extract_page
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
-from sociose.ingest.draft import ArticleDraft
 from sociose.site import seo
 from sociose.stories.actions import assign_story
 from sociose.stories.models import Story

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
-from sociose.ingest.draft import ArticleDraft
 from sociose.site import pages
 from sociose.site.middleware import CONTENT_SECURITY_POLICY
 from sociose.site.templatetags.sociose_tags import http_url, newstime

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
 from sociose.desk.actions import compose_story
 from sociose.desk.models import ComposedStory
-from sociose.ingest.draft import ArticleDraft
 from sociose.site import search as site_search
 from sociose.site.models import SearchDocument
 from sociose.site.search import fts5_query, marked_html, rebuild_search_index, search

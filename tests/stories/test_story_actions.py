@@ -15,8 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from sociose.articles.actions import do_store_article
+from sociose.articles.draft import ArticleDraft
 from sociose.articles.models import Article
-from sociose.ingest.draft import ArticleDraft
 from sociose.stories import actions
 from sociose.stories.clustering import Clusterer
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat

@@ -8,10 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sociose.articles import dedupe
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.articles.models import Article, TextBand
 from sociose.core.text import content_hash
 from sociose.core.urls import InvalidURL, canonicalize_url, same_site
-from sociose.ingest.draft import ArticleDraft, IngestError
 from sociose.sources.actions import get_or_create_outlet
 from sociose.sources.models import Feed
 

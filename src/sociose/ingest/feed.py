@@ -9,9 +9,9 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.core.text import html_to_text
 from sociose.ingest import jsonfeed
-from sociose.ingest.draft import ArticleDraft, IngestError
 
 # feedparser resolves relative links and sanitises HTML itself; entry HTML is then reduced to plain text, so no
 # markup from outside ever reaches the database.

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sociose.ingest.draft import IngestError
+from sociose.articles.draft import IngestError
 
 KINDS = ("newsplease", "jsonl", "warc", "opml")
 _BY_SUFFIX = {

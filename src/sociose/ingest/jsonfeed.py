@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.core.text import html_to_text
-from sociose.ingest.draft import ArticleDraft, IngestError
 
 
 def load(content: bytes) -> dict:

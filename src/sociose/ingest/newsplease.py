@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sociose.ingest.draft import ArticleDraft, IngestError
+from sociose.articles.draft import ArticleDraft, IngestError
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from sociose.ingest.draft import IngestError
+from sociose.articles.draft import IngestError
 
 FEED_TYPES = {"rss", "atom"}  # outlines with another type ("link", "include") are not feeds
 

@@ -26,7 +26,7 @@ from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura.utils import detect_encoding
 
-from sociose.ingest.draft import ArticleDraft, IngestError
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.ingest.images import find_lead_image
 
 MAX_PAGE_SIZE = 20_000_000  # bytes or characters; trafilatura's own download cap

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from sociose.articles.actions import StoreResult, do_store_article, find_existing
-from sociose.ingest.draft import ArticleDraft, IngestError
+from sociose.articles.draft import ArticleDraft, IngestError
 from sociose.ingest.feed import parse_feed
 from sociose.ingest.files import detect_kind, iter_import_paths
 from sociose.ingest.newsplease import read_newsplease

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from sociose.articles.draft import ArticleDraft
 from sociose.ingest import pipelines
-from sociose.ingest.draft import ArticleDraft
 from sociose.sources.models import Feed
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from sociose.ingest.draft import ArticleDraft, IngestError
+from sociose.articles.draft import ArticleDraft, IngestError
 
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")

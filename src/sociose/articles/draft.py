@@ -1,4 +1,5 @@
-"""The one type every input format adapts into before an article is stored."""
+"""The one type every input format adapts into before an article is stored (see sociose.ingest), and the error for
+input that cannot be used. It lives here, with the articles it becomes, so that `articles` does not import `ingest`."""
 
 from __future__ import annotations
 
