@@ -268,3 +268,7 @@ def test_summaries_from_before_new_fields_still_load():
     summary = StorySummary.from_dict(old)
     assert summary.size == 1 and summary.heat == 0.0
     assert StorySummary.from_dict(summary.to_dict()) == summary
+
+
+def test_overlong_words_are_not_terms():
+    assert terms("Fans marked " + "la" * 60 + " with a parade") == ["fan", "mark", "parad"]

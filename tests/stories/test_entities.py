@@ -60,3 +60,11 @@ def test_person_key_matches_across_articles_by_surname():
 
 def test_empty_input():
     assert extract_entities("", "") == []
+
+
+def test_a_list_of_names_is_not_one_entity():
+    text = ("The freed girls are Blessing Abana Comfort Amos Deborah Andrawus Maryam Basheer Mary Usman Bulama and "
+            "others, officials said. Amina Ali met them.")
+    names = [e.name for e in extract_entities("Girls freed", text)]
+    assert not [n for n in names if n.count(" ") >= 8]
+    assert all(len(e.key) <= 150 for e in extract_entities("Girls freed", text))

@@ -299,10 +299,11 @@ def test_the_task_clusters_the_newer_waiting_articles_with_its_own():
     assert Membership.objects.count() == len(articles)
 
 
-def test_a_failing_batch_falls_back_to_the_tasks_own_article(monkeypatch):
+def test_a_failing_batch_falls_back_to_one_article_at_a_time(monkeypatch):
+    """The bad article fails alone, and the others are clustered, so the next task does not retry the same batch."""
     from sociose.stories import tasks
 
-    records = list(events(giveme_articles()).values())[0][:3]
+    records = list(events(giveme_articles()).values())[0][:4]
     articles = [store(record) for record in records]
     real = actions._features
 
@@ -313,7 +314,10 @@ def test_a_failing_batch_falls_back_to_the_tasks_own_article(monkeypatch):
 
     monkeypatch.setattr(actions, "_features", features)
     tasks.process_article.call(articles[0].id)
-    assert list(Membership.objects.values_list("article_id", flat=True)) == [articles[0].id]
+    assigned = set(Membership.objects.values_list("article_id", flat=True))
+    assert assigned == {articles[0].id, articles[1].id, articles[3].id}
+    with pytest.raises(RuntimeError):
+        tasks.process_article.call(articles[2].id)  # its own task reports the error
 
 
 def test_uncommitted_index_rows_are_not_cached():

@@ -35,6 +35,7 @@ StoryId = Hashable
 # --- text to terms -------------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+MAX_TERM = 64  # longer "words" are junk (run-together hashtags, encoded data); keys must fit TermStat's 200 characters
 
 
 @lru_cache(maxsize=200_000)
@@ -67,7 +68,7 @@ def terms(text: str) -> list[str]:
         word = word.replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
-        if len(word) < 2 or word in stop:
+        if len(word) < 2 or len(word) > MAX_TERM or word in stop:
             continue
         out.append(stem(word))
     return out

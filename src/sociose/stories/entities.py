@@ -380,6 +380,10 @@ def _looks_title_case(title: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+MAX_NAME_WORDS = 8  # "Organisation for Economic Co-operation and Development" has six; a longer run is a list
+MAX_NAME_CHARACTERS = 120  # within the 200 characters of ArticleEntity.name and of index keys ("e:org:...")
+
+
 def extract_entities(title: str, text: str, language: str = "en") -> list[Entity]:
     """People, organisations, places and other names in an article, most mentioned first.
 
@@ -397,6 +401,10 @@ def extract_entities(title: str, text: str, language: str = "en") -> list[Entity
         title_case = _looks_title_case(title)
         mentions = _mentions(title, title_case=title_case, lower_words=lower_words,
                              known_only=title_case and not text, inner_capitals=inner_capitals) + mentions
+    # A run of more capitalised words than any name has is a list of names ("Blessing Abana Comfort Amos ..."),
+    # a headline or page furniture, not one entity; it would also not fit the columns that store names and keys.
+    mentions = [(name, kind) for name, kind in mentions
+                if name.count(" ") < MAX_NAME_WORDS and len(name) <= MAX_NAME_CHARACTERS]
     return _merge_mentions(mentions)
 
 

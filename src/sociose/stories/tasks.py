@@ -24,7 +24,8 @@ def process_article(article_id: int) -> int | None:
     `assign_stories`: the stories are the same as one task at a time would give, at a fraction of the cost per
     article. Their own tasks then find them assigned and return at once. Only newer articles are taken, so an
     article that cannot be clustered (an error) holds back no task but those of older articles; when a batch fails,
-    the task falls back to its own article alone, so that one bad article fails only its own task.
+    the task clusters its articles one at a time, so that one bad article fails only its own task and is not tried
+    again in the batch of the next task.
     """
     articles = Article.objects.select_related("outlet", "reprint_of")
     article = articles.filter(id=article_id).first()
@@ -36,6 +37,14 @@ def process_article(article_id: int) -> int | None:
     try:
         return assign_stories([article, *waiting])[0].story_id
     except Exception:
-        log.warning("clustering articles %s to %s together failed; clustering article %s alone",
-                    article.id, waiting[-1].id, article.id, exc_info=True)
-        return assign_story(article).story_id
+        log.warning("clustering articles %s to %s together failed; clustering them one at a time",
+                    article.id, waiting[-1].id, exc_info=True)
+    # One at a time, each in its own transaction: the bad article fails alone (its own task reports it), and the
+    # others are done here, so that the next tasks do not build the same failing batch again.
+    story_id = assign_story(article).story_id
+    for other in waiting:
+        try:
+            assign_story(other)
+        except Exception:  # noqa: BLE001 - reported by the article's own task, which will try it again
+            log.warning("article %s could not be clustered; its own task will report why", other.id)
+    return story_id
