@@ -25,6 +25,9 @@ def test_numbers_that_are_part_of_a_name_or_a_date_are_not_facts():
             "and the index passed the ten thousand mark.")
     found = {(noun, value) for noun, value, *_ in find_numbers(text)}
     assert found == {("point", 42), ("passenger", 239), ("country", 93), ("people injured", 40)}
+    # a number opening a sentence after a name that ended the last one is a count
+    assert [(n, v) for n, v, *_ in find_numbers("The storm hit Paris. 12 people died.")] == [("people killed", 12)]
+    assert list(find_numbers("Talks on Jan. 5 meetings and No. 10 officials")) == []
 
 
 def test_only_participles_that_count_people_or_votes():

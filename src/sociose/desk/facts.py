@@ -46,6 +46,10 @@ _BEFORE_COUNT = frozenset({
     "while", "of", "those", "these", "its", "their", "his", "her", "our", "by", "to", "with", "for", "as", "in", "on",
     "after", "since", "between", "among", "when",
 })
+# Abbreviations whose full stop does not end a sentence and whose number is part of a name or a date ("No. 5",
+# "Jan. 5").
+_ABBREVIATIONS = frozenset({"no.", "nos.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.",
+                            "oct.", "nov.", "dec.", "st.", "rt.", "rte.", "hwy."})
 _WORD_BEFORE = re.compile(r"([\w&.’']+)\s*$")
 # Past participles that count people or votes ("18 opposed", "12 injured"); other words ending in -ed are verbs
 # after a number that belongs to something else ("the index 500 plunged").
@@ -137,7 +141,10 @@ def _part_of_name(text: str, start: int) -> bool:
     m = _WORD_BEFORE.search(text, max(0, start - 40), start)
     if not m or m.end() != start and text[m.end():start].strip():
         return False
-    word = m.group(1).rstrip(".")
+    word = m.group(1)
+    if word.endswith(".") and word.lower() not in _ABBREVIATIONS:  # "... in Paris. 12 people died"
+        return False
+    word = word.rstrip(".")
     return bool(word) and (word[0].isupper() or "&" in word) and word.lower() not in _BEFORE_COUNT
 
 
