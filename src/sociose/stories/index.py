@@ -3,9 +3,8 @@
 These implement `clustering.TermStats` and `clustering.StoryIndex` with a few raw SQL statements each, because
 they run for every article on the ingest hot path (the ORM's per-query overhead would be most of the cost).
 The cost of one lookup does not grow with the archive: each key's postings are read newest first, at most
-INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen). On SQLite they are read from
-that index alone (see `DbStoryIndex.candidates`), so a lookup costs the same whether a key's postings are few or
-many: what would grow with the archive is the number of table rows visited, one per posting read.
+INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen, id, story) that holds everything
+a lookup reads: no table row is visited per posting (at a million articles those visits were most of a lookup).
 """
 
 from __future__ import annotations
@@ -16,9 +15,8 @@ import math
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,10 +27,6 @@ from sociose.stories.models import Story, StoryKey, TermStat
 _CACHE: dict[int, tuple[int, StorySummary | None]] = {}
 _CACHE_SIZE = 20_000
 
-# The story of each StoryKey row read (SQLite only), per process: row id -> story id. See DbStoryIndex.candidates.
-_STORY_OF: dict[int, int] = {}
-_STORY_OF_SIZE = 400_000  # about 40 MB at most; when full, the older half goes
-_STORY_OF_NEWEST = [0, 0]  # the highest row id cached and its story, to notice a table emptied and refilled
 
 
 def new_version() -> int:
@@ -120,45 +114,13 @@ class DbTermStats:
         return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
 
 
-def _learn_stories(learned: dict[int, int]) -> None:
-    """Add rows' stories read in a transaction to the per-process cache, once that transaction has committed (an
-    on_commit hook). Not when the hook runs inside a transaction still open (a test capturing on_commit hooks): the
-    rows could yet be rolled back, and SQLite gives a rolled-back row's id to the next row inserted."""
-    if connection.in_atomic_block or not learned:
-        return
-    if len(_STORY_OF) + len(learned) > _STORY_OF_SIZE:
-        kept = list(_STORY_OF.items())[len(_STORY_OF) // 2:]
-        _STORY_OF.clear()
-        _STORY_OF.update(kept)
-    _STORY_OF.update(learned)
-    newest = max(learned)
-    if newest > _STORY_OF_NEWEST[0]:
-        _STORY_OF_NEWEST[:] = [newest, learned[newest]]
-
-
-def _check_cache(cursor, table: str) -> None:
-    """Drop the cache of rows' stories if the StoryKey ids may have started again: the id sequence is below the
-    highest id cached, or that row now belongs to another story."""
-    newest, story_id = _STORY_OF_NEWEST
-    if not newest:
-        return
-    cursor.execute(f"SELECT (SELECT seq FROM sqlite_sequence WHERE name = %s), (SELECT story_id FROM {table} "
-                   "WHERE id = %s)", [table, newest])
-    sequence, current = cursor.fetchone()
-    if sequence is None or sequence < newest or current not in (None, story_id):
-        _STORY_OF.clear()
-        _STORY_OF_NEWEST[:] = [0, 0]
-
-
 class DbStoryIndex:
-    """Stories and their index keys in the Story and StoryKey tables. One instance serves one transaction (it
-    keeps what that transaction read until the transaction commits; see `candidates`)."""
+    """Stories and their index keys in the Story and StoryKey tables."""
 
     def __init__(self, *, terms_per_story: int = INDEX_TERMS, entities_per_story: int = INDEX_ENTITIES,
                  per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT) -> None:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
-        self._learned: dict[int, int] | None = None  # StoryKey row id -> story id, read in this transaction
 
     def candidates(self, keys: Mapping[str, float], when: datetime | None,
                    window: timedelta) -> list[tuple[int, StorySummary]]:
@@ -167,10 +129,7 @@ class DbStoryIndex:
             return []
         since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
         weights = [weight for _, weight in keys]
-        if connection.vendor == "sqlite":
-            postings = self._sqlite_postings([key for key, _ in keys], since)
-        else:
-            postings = self._postings([key for key, _ in keys], since)
+        postings = self._postings([key for key, _ in keys], since)
         # Shared weights are summed key by key, in the keys' order (as the in-memory index does).
         shared: dict[int, float] = {}
         get = shared.get
@@ -190,7 +149,7 @@ class DbStoryIndex:
     def _recency(self, pool: list[int], postings: list[tuple[int, list[int], list]]) -> dict[int, object]:
         """The last_seen of each story of the pool, as its posting under the last of the keys that lists it says
         (they all say the same: a story's postings are updated together). Only the pool's are needed, to break
-        ties, so on SQLite they are read for the pool alone (`postings` holds row ids there, see _sqlite_postings)."""
+        ties."""
         wanted = set(pool)
         found: dict[int, object] = {}
         for _, story_ids, seen in reversed(postings):
@@ -200,20 +159,13 @@ class DbStoryIndex:
                     wanted.discard(story_id)
             if not wanted:
                 break
-        if connection.vendor == "sqlite" and found:
-            table = StoryKey._meta.db_table
-            with connection.cursor() as cursor:
-                where, params = in_list("id", list(found.values()), "bigint")
-                cursor.execute(f"SELECT id, CAST(last_seen AS TEXT) FROM {table} WHERE {where}", params)
-                seen = dict(cursor.fetchall())
-            found = {story_id: seen.get(row_id) for story_id, row_id in found.items()}
         return found
 
     def _postings(self, keys: list[str], since: datetime) -> list[tuple[int, list[int], list]]:
         """Each key's newest postings since `since`, read in one statement: (key position, their story ids, their
-        last_seen), in the keys' order."""
+        last_seen), in the keys' order. Ties in time go by row id, as the index orders them."""
         table = StoryKey._meta.db_table
-        newest = f"AND last_seen >= %s ORDER BY last_seen DESC LIMIT {int(self.per_key)}"
+        newest = f"AND last_seen >= %s ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"SELECT k.n - 1, p.story_id, p.last_seen FROM unnest(%s::text[]) WITH ORDINALITY "
@@ -231,57 +183,6 @@ class DbStoryIndex:
             story_ids.append(story_id)
             seen.append(last_seen)
         return [(n, *by_key[n]) for n in sorted(by_key)]
-
-    def _sqlite_postings(self, keys: list[str], since: datetime) -> list[tuple[int, list[int], list[int]]]:
-        """`_postings` on SQLite, read from the (key, last_seen) index alone, with row ids in place of last_seen.
-
-        An SQLite index holds each row's id beside its columns, so a key's newest postings' ids come from one short
-        range of the index; but their story ids (and last_seen, as text) were read from the table, one random
-        B-tree search per posting, and with INDEX_PER_KEY postings for every key of a large archive those searches
-        were most of a lookup's cost (they are why it grew with the archive). So the story of each row id is
-        cached per process: a row's story never changes (a story's key is deleted and inserted, never moved), and
-        with AUTOINCREMENT ids a committed row's id is never given to another row. Only rows of committed
-        transactions are cached (see `_learn_stories`: SQLite does reuse a rolled-back row's id); rows read in
-        this transaction are kept on the instance until then. Only the rows missing from both are looked up in the
-        table. Should the table's ids start again (`flush` resets the sequence), the first lookup of a transaction
-        notices (see `_check_cache`) and drops the cache. last_seen is read for the few stories that need it (see
-        _recency).
-        """
-        table = StoryKey._meta.db_table
-        with connection.cursor() as cursor:
-            if self._learned is None:  # first lookup of this transaction
-                self._learned = {}
-                _check_cache(cursor, table)
-            # One statement for every key (its text does not depend on how many, see in_list): per key, the ids of
-            # its newest postings as a JSON array.
-            cursor.execute(f"SELECT k.key, (SELECT json_group_array(id) FROM (SELECT id FROM {table} "
-                           f"WHERE key = k.value AND last_seen >= %s ORDER BY last_seen DESC "
-                           f"LIMIT {int(self.per_key)})) FROM json_each(%s) AS k ORDER BY k.key",
-                           [since, json.dumps(keys)])
-            known, learned = _STORY_OF, self._learned
-            postings = []
-            for n, row_ids in cursor.fetchall():
-                row_ids = json.loads(row_ids)
-                postings.append((n, row_ids, list(map(known.get, row_ids))))
-            missing = [row_id for _, row_ids, story_ids in postings if None in story_ids
-                       for row_id, story_id in zip(row_ids, story_ids) if story_id is None and row_id not in learned]
-            if missing:
-                found = {}
-                for start in range(0, len(missing), 5000):
-                    where, params = in_list("id", missing[start:start + 5000], "bigint")
-                    cursor.execute(f"SELECT id, story_id FROM {table} WHERE {where}", params)
-                    found.update(cursor.fetchall())
-                learned.update(found)
-                transaction.on_commit(partial(_learn_stories, found))
-        stories = []
-        for n, row_ids, story_ids in postings:
-            if None in story_ids:  # read in this transaction
-                story_ids = [story_id or learned.get(row_id) for story_id, row_id in zip(story_ids, row_ids)]
-                if None in story_ids:  # a row gone since it was read (not within one transaction; kept for safety)
-                    row_ids = [row_id for story_id, row_id in zip(story_ids, row_ids) if story_id is not None]
-                    story_ids = [story_id for story_id in story_ids if story_id is not None]
-            stories.append((n, story_ids, row_ids))
-        return stories
 
     def _summaries(self, ids: list[int]) -> dict[int, StorySummary]:
         """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
