@@ -35,6 +35,19 @@ def child_pids(parent: int) -> list[int]:
     return pids
 
 
+def wait_until_serving(process: subprocess.Popen, url: str, *, seconds: float) -> str:
+    """The page at `url` once the server `process` answers; the test fails with its output if it dies or is late."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get(url)
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{' '.join(process.args[2:4])} did not come up:\n{process.stdout.read()}")
+            time.sleep(0.3)
+
+
 @pytest.fixture
 def running_site(tmp_path):
     port = free_port()
@@ -42,16 +55,7 @@ def running_site(tmp_path):
     env.update(SOCIOSE_HOME=str(tmp_path), SOCIOSE_SUBSCRIBE_DEFAULT_FEEDS="false", SOCIOSE_WORKER_PROCESSES="1")
     process = subprocess.Popen([sys.executable, "-m", "sociose.cli", "run", "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            get(f"http://127.0.0.1:{port}/")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"sociose run did not come up:\n{process.stdout.read()}")
-            time.sleep(0.3)
+    wait_until_serving(process, f"http://127.0.0.1:{port}/", seconds=120)
     yield process, f"http://127.0.0.1:{port}", tmp_path
     if process.poll() is None:
         process.kill()
@@ -86,16 +90,8 @@ def test_serve_with_several_processes_shares_one_port_and_stops_them_all(tmp_pat
     process = subprocess.Popen([sys.executable, "-m", "sociose.cli", "serve", "--port", str(port), "--processes",
                                 "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
+        front = wait_until_serving(process, f"http://127.0.0.1:{port}/", seconds=60)
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                front = get(f"http://127.0.0.1:{port}/")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    pytest.fail(f"sociose serve did not come up:\n{process.stdout.read()}")
-                time.sleep(0.3)
         assert "Sociose" in front
         workers = child_pids(process.pid)
         while len(workers) < 2 and time.monotonic() < deadline:  # the first worker may answer before the second starts

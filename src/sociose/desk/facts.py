@@ -139,7 +139,7 @@ def _counts(noun: str, value: float | None, amount: bool) -> bool:
 def _part_of_name(text: str, start: int) -> bool:
     """Is the number at `start` part of a name: right after a capitalised word or a symbol such as "S&P"?"""
     m = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if not m or m.end() != start and text[m.end():start].strip():
+    if not m:
         return False
     word = m.group(1)
     if word.endswith(".") and word.lower() not in _ABBREVIATIONS:  # "... in Paris. 12 people died"

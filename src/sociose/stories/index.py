@@ -28,7 +28,6 @@ _CACHE: dict[int, tuple[int, StorySummary | None]] = {}
 _CACHE_SIZE = 20_000
 
 
-
 def new_version() -> int:
     """A fresh random version: unlike a counter, a version written by a transaction that rolled back never comes
     back with other contents, so a cached summary can never be mistaken for a newer one."""
@@ -129,60 +128,36 @@ class DbStoryIndex:
             return []
         since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
         weights = [weight for _, weight in keys]
-        postings = self._postings([key for key, _ in keys], since)
-        # Shared weights are summed key by key, in the keys' order (as the in-memory index does).
-        shared: dict[int, float] = {}
-        get = shared.get
-        for n, story_ids, _ in postings:
-            weight = weights[n]
-            for story_id in story_ids:
-                shared[story_id] = get(story_id, 0.0) + weight
-        pool = list(shared)
-        if len(shared) > self.limit:  # only stories tied with or above the limit-th weight can be in the result
-            cutoff = heapq.nlargest(self.limit, shared.values())[-1]
-            pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]
-        recency = self._recency(pool, postings)
-        ranked = sorted(pool, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
-        summaries = self._summaries(ranked)
-        return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
-
-    def _recency(self, pool: list[int], postings: list[tuple[int, list[int], list]]) -> dict[int, object]:
-        """The last_seen of each story of the pool, as its posting under the last of the keys that lists it says
-        (they all say the same: a story's postings are updated together). Only the pool's are needed, to break
-        ties."""
-        wanted = set(pool)
-        found: dict[int, object] = {}
-        for _, story_ids, seen in reversed(postings):
-            for story_id, when in zip(story_ids, seen):
-                if story_id in wanted:
-                    found[story_id] = when
-                    wanted.discard(story_id)
-            if not wanted:
-                break
-        return found
-
-    def _postings(self, keys: list[str], since: datetime) -> list[tuple[int, list[int], list]]:
-        """Each key's newest postings since `since`, read in one statement: (key position, their story ids, their
-        last_seen), in the keys' order. Ties in time go by row id, as the index orders them."""
         table = StoryKey._meta.db_table
+        # One statement for every key: per key, its newest postings (ties in time by row id, as the covering index
+        # orders them), each row naming its key by position (from 0).
         newest = f"AND last_seen >= %s ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"SELECT k.n - 1, p.story_id, p.last_seen FROM unnest(%s::text[]) WITH ORDINALITY "
                                f"AS k(key, n) CROSS JOIN LATERAL (SELECT story_id, last_seen FROM {table} "
-                               f"WHERE key = k.key {newest}) AS p", [keys, since])
-            else:
+                               f"WHERE key = k.key {newest}) AS p", [[key for key, _ in keys], since])
+            else:  # SQLite answers each part from the covering index alone
                 cursor.execute(" UNION ALL ".join(f"SELECT {n}, story_id, last_seen FROM (SELECT story_id, last_seen "
                                                   f"FROM {table} WHERE key = %s {newest}) AS q{n}"
                                                   for n in range(len(keys))),
-                               [value for key in keys for value in (key, since)])
+                               [value for key, _ in keys for value in (key, since)])
             rows = cursor.fetchall()
-        by_key: dict[int, tuple[list[int], list]] = {}
+        # Shared weights are summed key by key, in the keys' order (as the in-memory index does).
+        rows.sort(key=lambda row: row[0])
+        shared: dict[int, float] = {}
+        recency: dict[int, object] = {}
+        get = shared.get
         for n, story_id, last_seen in rows:
-            story_ids, seen = by_key.setdefault(n, ([], []))
-            story_ids.append(story_id)
-            seen.append(last_seen)
-        return [(n, *by_key[n]) for n in sorted(by_key)]
+            shared[story_id] = get(story_id, 0.0) + weights[n]
+            recency[story_id] = last_seen
+        pool = shared
+        if len(shared) > self.limit:  # only stories tied with or above the limit-th weight can be in the result
+            cutoff = heapq.nlargest(self.limit, shared.values())[-1]
+            pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]
+        ranked = sorted(pool, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
+        summaries = self._summaries(ranked)
+        return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
 
     def _summaries(self, ids: list[int]) -> dict[int, StorySummary]:
         """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
