@@ -385,3 +385,112 @@ def test_long_quote_does_not_push_its_speaker_away():
             "The council meets again in May.\n\n"
             f"“{LONG * 2}We are tired of waiting,” she said.")
     assert quotes_of(text)[-1].speaker == ""
+
+
+FILLER = ("The plant employs about four hundred people and ships most of what it makes to the coast by rail. The price "
+          "of the raw material has risen by a third since the spring, and the order book is thinner than it was. ")
+
+
+def test_he_chain_keeps_a_far_antecedent_in_view():
+    text = ("Thomas Bergqvist runs the steel plant outside the town.\n\n"
+            f"{FILLER * 2}\n\n"
+            f"He argued that the plant could still turn a profit. {FILLER}\n\n"
+            "“We will not close the furnace while there is a single order left to fill,” he said.")
+    assert quotes_of(text)[-1].speaker == "Thomas Bergqvist"
+
+
+def test_he_chain_breaks_at_another_possible_person():
+    text = ("Thomas Bergqvist runs the steel plant outside the town.\n\n"
+            f"{FILLER * 2}\n\n"
+            f"In the back of the hall stood Okonkwo. He was not convinced. {FILLER}\n\n"
+            "“We will not close the furnace while there is a single order left to fill,” he said.")
+    assert quotes_of(text)[-1].speaker == ""
+
+
+def test_subject_of_speech_reported_by_a_participle_is_not_the_speaker():
+    text = ("Peter Zielinski repeated the plan on Tuesday, saying Okonkwo was committed to it.\n\n"
+            "“We have the money and we have the staff to finish the line by autumn,” he said.")
+    assert only(text).speaker == "Peter Zielinski"
+
+
+def test_subject_of_an_indirect_question_is_not_the_speaker():
+    text = ("Asked whether Okonkwo would stand again, Peter Zielinski smiled.\n\n"
+            "“That is a question for another day and for another meeting,” he said.")
+    assert only(text).speaker == "Peter Zielinski"
+    text = ("Peter Zielinski spoke after the vote. Okonkwo would stand again.\n\n"
+            "“That is a question for another day and for another meeting,” he said.")
+    assert only(text).speaker == ""
+
+
+def test_name_after_a_or_an_is_a_modifier_not_a_person():
+    text = ("Paul Dvorak, wearing a Lindqvist T-shirt, said he was proud of the campaign.\n\n"
+            "“He is doing it the honest way, one small donation at a time,” he said.")
+    assert only(text).speaker == "Paul Dvorak"
+
+
+def test_name_after_an_organisation_of_is_not_a_person():
+    text = ("Former Secretary of Labour Maria Lopez disagreed, citing the Council of Economic Advisers.\n\n"
+            "“The figures show no loss of jobs in any of the regions that raised wages,” she said.")
+    assert only(text).speaker == "Maria Lopez"
+
+
+def test_first_name_that_is_also_a_word():
+    q = only("“It is an expensive way to run a college,” said Will Doyle, a professor of education.")
+    assert q.speaker == "Will Doyle"
+    text = ("The columnist George Will has long opposed the plan.\n\n"
+            "“The scheme is a monument to wishful thinking and to nothing else,” Will wrote.")
+    assert only(text).speaker == "George Will"
+
+
+def test_first_name_that_is_also_a_word_alone_names_nobody():
+    text = "“The scheme is a monument to wishful thinking and to nothing else,” Will wrote."
+    assert only(text).speaker == ""
+
+
+def test_quoted_as_saying():
+    q = only("“Our method works because we call only people who are sure to vote,” Braddock is quoted as saying.")
+    assert q.speaker == "Braddock"
+
+
+def test_participle_after_inverted_attribution():
+    text = ("“Having the file and two people who understand it is valuable,” said Fennelly, explaining that he "
+            "had worked with both of them: “They know the data.”")
+    assert quotes_of(text)[0].speaker == "Fennelly"
+
+
+def test_name_before_of_an_institution_after_quote():
+    q = only("“A staged weapon would be a stretch for the North,” Oskar Lind of the Baltic Institute for "
+             "Maritime Studies wrote in December.")
+    assert q.speaker == "Oskar Lind"
+    q = only("According to Oskar Lind of the Baltic Institute for Maritime Studies, “the port will be "
+             "busier than ever next year.”")
+    assert q.speaker == "Oskar Lind"
+
+
+def test_title_before_of_names_nobody():
+    q = only("“The rail link will be finished on time and within its budget,” the Secretary of Transport wrote.")
+    assert q.speaker == ""
+
+
+def test_own_long_quote_does_not_end_a_run_of_speech():
+    text = (f"Sarah Duarte said, “{LONG * 3}”\n\n"
+            "“I do not expect that to change because the council has a new leader,” she continued.")
+    assert quotes_of(text)[-1].speaker == "Sarah Duarte"
+
+
+def test_described_speaker_between_antecedent_and_pronoun_blocks_it():
+    text = ("Paul Dvorak spoke first and defended the tax.\n\n"
+            "The northern governor said the region needs new roads, but that he would not raise fares.\n\n"
+            "“I could not imagine asking a nurse to pay more to get to work,” he said.")
+    assert only(text).speaker == ""
+    text = ("Paul Dvorak, the governor of the north, spoke first and defended the tax.\n\n"
+            "The governor said the region needs new roads, but that he would not raise fares.\n\n"
+            "“I could not imagine asking a nurse to pay more to get to work,” he said.")
+    assert only(text).speaker == "Paul Dvorak"
+
+
+def test_capitalised_plural_of_a_common_noun_is_not_a_person():
+    text = ("Putting the show together, Norbert Kessler said, took him a year. Audiences can expect a little "
+            "more noise than usual, and every audience will get a song.\n\n"
+            "“It comes straight from the heart,” he said.")
+    assert only(text).speaker == "Norbert Kessler"

@@ -16,6 +16,10 @@ council ...", not "Lee asked ..."), or when the antecedent is over NEAR characte
 speaker. A common English word opening a sentence ("Sometimes", "Twelve"; data/common_words.txt) is no person, an
 age after a name ("Lee, 33,") marks one, objects inside a lone subject's own sentence do not block it, and a long
 quotation does not count towards the distance between its "he said" and an antecedent in the previous paragraph.
+A chain of sentences opening with "He ..." keeps a far antecedent in view; quoted text does not count towards how
+long ago the previous speaker spoke; subjects after "saying"/"whether" are reported, not speaking; "a Dallas Cowboys
+fan" and "Council of Economic Advisers" name nobody; a described speaker in between ("The Ohio governor said")
+blocks a "he"/"she" unless the description is the antecedent's own.
 Invisible direction marks before a quote mark and a closer typed as an opener (“...,“ said Lee) are read as intended.
 """
 
@@ -109,7 +113,7 @@ king prince duke grandfather boy uncle nephew boyfriend mr sir
 """.split())
 
 _CUES = (
-    "told reporters|said in a statement|said|says|say|added|adds|told|tells|asked|asks|wrote|writes|explained|"
+    "told reporters|said in a statement|quoted as saying|said|says|say|added|adds|told|tells|asked|asks|wrote|writes|explained|"
     "explains|noted|notes|continued|continues|"
     "declared|declares|stated|states|argued|argues|insisted|insists|recalled|recalls|replied|replies|responded|"
     "responds|tweeted|tweets|posted|warned|warns|claimed|claims|acknowledged|acknowledges|admitted|admits|announced|"
@@ -145,6 +149,10 @@ _AUX = {"also", "later", "then", "again", "further", "has", "had", "have", "woul
         "previously",
         "recently", "simply", "only", "just", "did", "could", "might", "may", "often", "repeatedly", "flatly",
         "reportedly", "publicly", "privately", "bluntly", "firmly", "quickly", "angrily", "calmly"}
+# Words that are also first names or surnames ("Will Doyle", "George Will", "Theresa May"): a name in a speaker's
+# place ("said Will Doyle"); alone ("“...,” Will wrote") only when the article gives that person's full name.
+_WORD_NAMES = {"will", "may", "june", "april", "august"}
+_OTHER = {"m": "f", "f": "m"}
 _PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "it": None, "you": None}
 _DETERMINERS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "most", "other", "his",
                 "her", "their", "its", "our", "my", "this", "that", "these", "those", "both", "each", "all", "no"}
@@ -234,7 +242,8 @@ _APPOSITIVE_RE = re.compile(
 _SPEECH_AFTER_RE = re.compile(
     rf"(?:\s*\([^()]{{0,60}}\))?(?:,[^.;“”\"]{{1,120}},)?\s+(?:(?:also|later|then|again|has|had|have|once)\s+)*"
     rf"({_CUES})\b")
-_REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|thinks|hopes|wrote)\s+"
+_REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|thinks|hopes|wrote|saying|adding|"
+                          r"arguing|claiming|insisting|noting|warning|suggesting|whether)\s+"
                           r"(?:(?:the|a|an|his|her|their)\s+)?(?:[a-z][\w-]*['’]s\s+)?$")
 _QUESTION_CUES = {"asked", "asks", "wondered"}
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|explained|noted|replied|responded)\s+$")
@@ -306,6 +315,8 @@ class _Article:
                 if not tokens or inside.contains(start):
                     continue
                 if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
+                    continue
+                if _part_of_other_name(text, start, tokens):
                     continue
                 if _is_subject(text, start, offset):
                     self.subjects.add(start)
@@ -479,11 +490,66 @@ class _Article:
             found, found_pos, found_name = full, pos, name
         if not found:
             return self._only_object(objects, gender, position)
-        if found and self._narrative_distance(found_pos, position) > NEAR \
+        if found and self._narrative_distance(self._chain_end(found_pos, position, gender, found), position) > NEAR \
                 and self._sentence_of(found_pos) != self._sentence_of(position) \
-                and not (found == self.last_speaker and 0 <= position - self.last_speaker_at <= RUN_WINDOW):
+                and not (found == self.last_speaker and 0 <= position - self.last_speaker_at
+                         and self._unquoted_length(self.last_speaker_at, position) <= RUN_WINDOW):
+            return ""
+        if self._other_described_speaker(found, found_pos, position):
             return ""
         return found
+
+    def _chain_end(self, start: int, end: int, gender: str, found: str) -> int:
+        """Where a chain of "he"/"she" opening sentences carries an antecedent to: "Lee spoke first. ... He argued
+        ... He added ... “...,” he said" keeps Lee in view, as long as each link is near and nobody else who could
+        be meant is mentioned between two links."""
+        word = "he" if gender == "m" else "she"
+        last = start
+        for m in re.finditer(rf"\b{word}\b", self.text[start:end], re.I):
+            at = start + m.start()
+            if at - last > NEAR:
+                break
+            if self.inside.contains(at) or not self._opens_sentence(at):
+                continue
+            nxt = re.match(r"\s+([a-z][\w’'-]*)", self.text[at + len(word):at + len(word) + 30])
+            if not nxt or not _verbish(nxt.group(1)):
+                continue
+            i = bisect.bisect_right(self.mentions, (last, "\uffff"))
+            for pos, name in self.mentions[i:]:
+                if pos >= at:
+                    break
+                full = self.full_name(name, pos)
+                is_person, known = self._candidate(full)
+                if full != found and (is_person or self._maybe_person(full)) and known != _OTHER[gender]:
+                    return last  # "Yet there was Garcia. He ...": the chain may have passed to someone else
+            last = at
+        return last
+
+    def _opens_sentence(self, at: int) -> bool:
+        """Does the word at this position open its sentence, past at most one word ("But he", "Later, he")?"""
+        before = self.text[self._sentence_of(at):at]
+        return re.fullmatch(r"\s*(?:[A-Z][a-z]*,?\s+)?", before) is not None
+
+    def _other_described_speaker(self, found: str, start: int, end: int) -> bool:
+        """Has someone described but not named spoken between an antecedent and its "he"/"she" ("Cruz said ...
+        The Ohio governor said ... “...,” he said")? Unless the description is the antecedent's own, the pronoun
+        may be theirs."""
+        for m in _DESCRIBED_SPEAKER_RE.finditer(self.text, start, end):
+            if m.group(1).lower() in _PERSON_NOUNS and not self.inside.contains(m.start()) \
+                    and self.resolve_nominal(m.group(1).lower(), m.start()) != found:
+                return True
+        return False
+
+    def _unquoted_length(self, start: int, end: int) -> int:
+        """Characters between two positions outside quotations: a speaker's long quote between "Lee said, “...”"
+        and "“...,” he continued" does not take Lee out of view."""
+        length = end - start
+        i = max(0, bisect.bisect_right(self.inside.spans, (start, start)) - 1)
+        for s, e in self.inside.spans[i:]:
+            if s >= end:
+                break
+            length -= max(0, min(e, end) - max(s, start))
+        return length
 
     def _narrative_distance(self, start: int, end: int) -> int:
         """Characters between an antecedent and a "he said" after a quotation, leaving out that quotation itself:
@@ -567,6 +633,8 @@ class _Article:
         if len(full.split()) == 1 and re.search(
                 rf"\b(?:in|into|across|throughout|visit|visited|visiting)\s+{re.escape(full)}\b", self.text):
             return False  # "in Russia", "across China": a place
+        if low.endswith("s") and re.search(rf"\b{re.escape(low[:-1])}\b", self.text):
+            return False  # "Audiences can expect him ...": a plural of a noun the article writes in lower case
         return re.search(rf"\b{re.escape(low)}\b", self.text) is None
 
     def _sentence_of(self, position: int) -> int:
@@ -590,6 +658,14 @@ class _Article:
 
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*")
+_DESCRIBED_SPEAKER_RE = re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))[Tt]he\s+(?:[\w.’'-]+\s+){{0,3}}?([a-z][\w-]+)\s+"
+                                   rf"(?:{_CUES})\b", re.M)
+_PERSON_NOUNS = _TITLES | _PERSON_TITLES | set(_TITLE_WORDS.values()) | {
+    "candidate", "nominee", "official", "businessman", "businesswoman", "billionaire", "frontrunner", "front-runner",
+    "mogul", "lawmaker", "republican", "democrat", "host", "moderator", "activist", "lawyer", "adviser", "aide",
+    "strategist", "pollster", "analyst", "economist", "expert", "professor", "author", "reporter", "founder", "owner",
+    "woman", "man", "veteran", "voter", "resident", "student", "officer", "executive", "chief", "boss", "star",
+}
 _GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)\b")
 _NOT_VERBS = {
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "nor", "if", "but", "than", "as", "because",
@@ -650,6 +726,23 @@ def _is_subject(text: str, start: int, end: int) -> bool:
             return False
         if _verbish(m.group(1)):
             return True
+    return False
+
+
+_OF_BEFORE_RE = re.compile(r"\b([A-Z][\w’'-]*)\s+of\s+(?:the\s+)?$")
+_ARTICLE_BEFORE_RE = re.compile(r"(?:^|\s)(?:a|an)\s+$")
+
+
+def _part_of_other_name(text: str, start: int, tokens: list[str]) -> bool:
+    """Is this capitalised run no one's name: a modifier after "a"/"an" ("a Dallas Cowboys fan", "an Obama
+    supporter") or the tail of an organisation's name ("Council of Economic Advisers", "University of Texas")?
+    Titles stay: "Secretary of State Hillary Clinton", "Chairman of the Joint Chiefs of Staff Joseph Dunford"."""
+    before = text[max(0, start - 40):start]
+    if _ARTICLE_BEFORE_RE.search(before):
+        return True
+    m = _OF_BEFORE_RE.search(before)
+    if m and m.group(1).lower() not in _TITLES and m.group(1).lower() not in _NOT_NAMES:
+        return not any(t.lower() in _MALE or t.lower() in _FEMALE for t in tokens)
     return False
 
 
@@ -821,15 +914,28 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
     title, run = run[:cut], run[cut:]
     while run and run[0].lower() in _DETERMINERS | {"the"}:
         run.pop(0)
-    if not run or len(run) > 6 or all(t.lower() in _NOT_NAMES for t in run):
+    if not run or len(run) > 6 or all(t.lower() in _NOT_NAMES for t in run) and run[0].lower() not in _WORD_NAMES:
         return None
-    if any(t.lower().rstrip(".") in _NOT_NAMES and t.lower() not in ("may",) for t in run[:1]):
+    if run[0].lower().rstrip(".") in _NOT_NAMES and run[0].lower() not in _WORD_NAMES:
         return None
-    if run[0].lower() in _SENTENCE_ADVERBS or (run[0].lower().endswith("ly") and run[0].lower() not in _MALE | _FEMALE):
+    if run[0].lower() in _SENTENCE_ADVERBS or (run[0].lower().endswith("ly") and run[0].lower() not in _MALE | _FEMALE
+                                                and not run[0].lower().endswith(("elly", "illy", "olly"))):
         return None  # "Additionally", "Perhaps": a sentence adverb, not a first name
     name = " ".join(run).rstrip(".") if run[-1].lower().rstrip(".") not in ("jr", "sr") else " ".join(run)
     description = appos or " ".join(pre + title).strip()
     return _Speaker("name", name, description, head)
+
+
+def _parse_named(phrase: str) -> _Speaker | None:
+    """A speaker phrase, or failing that the name before what follows it: "Jeffrey Lewis of the Martin Center for
+    Nonproliferation Studies" is Jeffrey Lewis (a title before "of" is no name: "Secretary of State ...")."""
+    spk = _parse_speaker(phrase)
+    if spk is None:
+        cut = _cut_after_name(phrase)
+        spk = _parse_speaker(cut) if cut != phrase else None
+        if spk is None or spk.kind != "name" or spk.name.split()[-1].lower() in _TITLES:
+            return None
+    return spk
 
 
 def _name_only(phrase: str) -> str:
@@ -852,7 +958,8 @@ def _cut_after_name(head: str) -> str:
 def _trim_speaker_phrase(phrase: str) -> str:
     """Drop adverbs and time words between the speaker and the cue: "Lee later Thursday told" -> "Lee"."""
     words = phrase.split()
-    while words and (words[-1].lower() in _AUX | _TIME_WORDS
+    while words and ((words[-1].lower() in _AUX | _TIME_WORDS and not (
+            words[-1][:1].isupper() and words[-1].lower() in _WORD_NAMES))  # "“...,” Will wrote": George Will
                      or (words[-1].endswith("ly") and words[-1].islower())):
         words.pop()
     return " ".join(words)
@@ -870,13 +977,14 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
         return None
     m = _ACCORDING_RE.match(body)
     if m:
-        spk = _parse_speaker(body[m.end():])
+        spk = _parse_named(body[m.end():])
         return (spk, "according to", end) if spk else None
     m = _CUE_AT_START_RE.match(body)
     if m:
         rest = body[m.end():].strip()
         if not rest or rest.split()[0].lower() in ("that", "the", "it", "this", "him", "her", "them", "us", "me"):
             return None
+        rest = re.split(r",\s+(?=[a-z]+ing\b)", rest, maxsplit=1)[0]  # "said Lee, explaining he ...": Lee
         head, comma, appos = _PARENTHETICAL_RE.sub("", rest).partition(",")
         head = _cut_after_name(head)  # "said Rep. Lee (D-Va.) at the time" -> "Rep. Lee"
         spk = _parse_speaker(head + (", " + appos if comma else ""))
@@ -891,7 +999,7 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
     phrase = _trim_speaker_phrase(body[:m.start()])
     if ended_sentence and (len(phrase.split()) > 4 or len(body[m.end():].split()) > 5):
         return None
-    spk = _parse_speaker(phrase)
+    spk = _parse_named(phrase)
     return (spk, m.group(), end) if spk else None
 
 
@@ -916,7 +1024,7 @@ def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, st
             return spk, m.group(1).lower(), start
     m = re.search(r"(?:^|[\s,])according to\s+(.+?)[,:]\s*$", ctx, re.I)
     if m:
-        spk = _parse_speaker(m.group(1))
+        spk = _parse_named(m.group(1))
         return (spk, "according to", start + m.start(1)) if spk else None
     for m in _CUE_RE.finditer(ctx):
         if not _PRE_TAIL_RE.fullmatch(ctx, m.end()):
@@ -1111,6 +1219,9 @@ def extract_quotes(text: str) -> list[Quote]:
 
 def _resolve(article: _Article, quote: Quote, speaker: _Speaker, cue: str, position: int) -> Quote:
     name, description = "", speaker.description
+    if speaker.kind == "name" and speaker.name.lower() in _WORD_NAMES \
+            and article.full_name(speaker.name, position) == speaker.name:
+        return Quote(quote.text, quote.start, quote.end, "", speaker.description, speaker.mention, cue, False)
     if speaker.kind == "name":
         name = article.full_name(speaker.name, position)
         is_person = bool(description) or len(name.split()) >= 2 and not any(
