@@ -21,6 +21,18 @@ def run_isolated(module: str, *args: str, env: dict[str, str] | None = None) -> 
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def scratch_home(prefix: str) -> str:
+    """A fresh SOCIOSE_HOME in the temporary directory, removed when the process exits (a 1M-article archive takes
+    gigabytes)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
 def peak_rss_mb() -> float:
     import resource
 

@@ -19,11 +19,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.common import SHARED_DATA, free_port, peak_rss_mb, run_isolated, wait_for_port
+from bench.common import SHARED_DATA, free_port, peak_rss_mb, run_isolated, scratch_home, wait_for_port
 
 PAGES = SHARED_DATA / "article-extraction-benchmark"
 
@@ -51,7 +50,7 @@ def measure_bare(pages, truth) -> dict:
 
 
 def setup_django() -> str:
-    home = tempfile.mkdtemp(prefix="sociose-bench-")
+    home = scratch_home("sociose-bench-")
     os.environ.update(SOCIOSE_HOME=home, SOCIOSE_FETCH_ALLOW_HOSTS="127.0.0.1", SOCIOSE_FETCH_HOST_INTERVAL="0",
                       DJANGO_SETTINGS_MODULE="sociose.settings", SOCIOSE_LOG_LEVEL="ERROR")
     os.environ.pop("DATABASE_URL", None)
