@@ -2,12 +2,15 @@
 
 Assignment runs under one clustering lock (a PostgreSQL advisory lock; on SQLite the write lock every
 transaction takes), so two workers that assign articles of one event at the same moment cannot both start a story
-for it. Clustering is cheap next to fetching and extracting, so serialising it costs little.
+for it. What depends on the article alone (entity extraction and features, `prepare`) is done before the lock is
+taken, so workers do it in parallel; under the lock are only the lookup and the writes, cheap next to fetching and
+extracting pages, so serialising them costs little.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -17,8 +20,8 @@ from django.utils import timezone
 from sociose.articles.models import Article
 from sociose.articles.wire import wire_agency
 from sociose.stories import ranking
-from sociose.stories.clustering import Clusterer, StorySummary, featurize
-from sociose.stories.entities import extract_entities
+from sociose.stories.clustering import ArticleFeatures, Clusterer, StorySummary, featurize
+from sociose.stories.entities import Entity, extract_entities
 from sociose.stories.index import (
     DbStoryIndex,
     DbTermStats,
@@ -86,14 +89,28 @@ def _new_story_id() -> int:
         return cursor.fetchone()[0]
 
 
-def _features(article: Article, *, save_entities: bool):
+@dataclass(frozen=True)
+class Prepared:
+    """What clustering needs of an article, computed from the article alone: its entities and features."""
+
+    entities: list[Entity]
+    features: ArticleFeatures
+
+
+def prepare(article: Article) -> Prepared:
+    """Extract an article's entities and features. A pure function of the article, so it runs before the clustering
+    lock is taken: workers prepare in parallel, and only lookup and assignment are serialised."""
     entities = extract_entities(article.title, article.text, article.language or "en")
-    if save_entities and entities:
+    features = featurize(article.title, article.text, article_time(article), article.outlet.domain, entities)
+    return Prepared(entities, features)
+
+
+def _save_entities(article: Article, entities: list[Entity]) -> None:
+    if entities:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {ArticleEntity._meta.db_table} (article_id, name, kind, mentions) "
                 "VALUES (%s, %s, %s, %s)", [(article.id, e.name[:200], e.kind, e.count) for e in entities])
-    return featurize(article.title, article.text, article_time(article), article.outlet.domain, entities)
 
 
 def assign_story(article: Article) -> Membership:
@@ -101,9 +118,11 @@ def assign_story(article: Article) -> Membership:
     return assign_stories([article])[0]
 
 
-def assign_stories(articles: Iterable[Article]) -> list[Membership]:
+def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepared] | None = None) -> list[Membership]:
     """Put each article in its story, in the given order, in one transaction; returns their memberships in that
     order. Idempotent: articles already assigned (before or earlier in the list) are left where they are.
+    `prepared` holds what `prepare` gave for (some of) the articles, by article id; the others are prepared here,
+    before the lock is taken.
 
     The stories are exactly those that `assign_story` called on each article in turn would give: the articles go
     through the same steps, one after another, each seeing what the previous ones changed. What a batch saves is
@@ -116,16 +135,23 @@ def assign_stories(articles: Iterable[Article]) -> list[Membership]:
     articles = list(articles)
     if not articles:
         return []
+    prepared = dict(prepared or {})
+    assigned = _memberships([article.id for article in articles if article.id not in prepared])
+    for article in articles:
+        if article.id not in prepared and article.id not in assigned:
+            prepared[article.id] = prepare(article)
     with transaction.atomic():
         _lock_clustering()
-        memberships = _memberships([article.id for article in articles])
+        memberships = _memberships([article.id for article in articles])  # again: another worker may have been first
         clusterer = _clusterer()
         changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
         merged = False
         for article in articles:
             if article.id in memberships:
                 continue
-            story_id, membership, merges = _assign(clusterer, article)
+            if article.id not in prepared:  # assigned when we looked, then moved out by a recluster
+                prepared[article.id] = prepare(article)
+            story_id, membership, merges = _assign(clusterer, article, prepared[article.id])
             memberships[article.id] = membership
             changed.setdefault(story_id, article.id)
             merged = merged or bool(merges)
@@ -151,11 +177,12 @@ def _memberships(article_ids: list[int]) -> dict[int, Membership]:
     return found
 
 
-def _assign(clusterer: Clusterer, article: Article) -> tuple[int, Membership, list]:
+def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple[int, Membership, list]:
     """Cluster one unassigned article, inside the caller's locked transaction: join or start its story, then merge
     the stories that now look like one event. Returns the story it joined first, its membership (as of after the
     merges) and the merges done."""
-    assignment = clusterer.assign(_features(article, save_entities=True))
+    _save_entities(article, prepared.entities)
+    assignment = clusterer.assign(prepared.features)
     membership = _join(assignment.story_id, article, assignment.score, created=assignment.created)
     if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
         return assignment.story_id, membership, []
@@ -246,7 +273,7 @@ def _rebuild_summary(story: Story, clusterer: Clusterer) -> None:
     summary = StorySummary()
     articles = Article.objects.filter(membership__story=story).select_related("outlet").order_by("published_at", "id")
     for article in articles:
-        features = _features(article, save_entities=False)
+        features = prepare(article).features
         clusterer.stats.load([*features.terms, *("e:" + key for key in features.entities)])
         vector, entities = clusterer.weights(features)
         summary = clusterer.absorb(summary, vector, features, entities)

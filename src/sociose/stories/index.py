@@ -121,54 +121,69 @@ class DbStoryIndex:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
 
-    def candidates(self, keys: Mapping[str, float], when: datetime | None,
+    def candidates(self, keys: Mapping[str, int], when: datetime | None,
                    window: timedelta) -> list[tuple[int, StorySummary]]:
         keys = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200]
         if not keys:
             return []
         since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
-        weights = [weight for _, weight in keys]
-        table = StoryKey._meta.db_table
-        # One statement for every key: per key, its newest postings (ties in time by row id, as the covering index
-        # orders them), each row naming its key by position (from 0).
+        table, stories = StoryKey._meta.db_table, Story._meta.db_table
+        # Per key, its newest postings (ties in time by row id, as the covering index orders them); their weights
+        # (integers, so the sums are exact in any order) summed per story; the best `limit` stories, with their
+        # summaries' versions.
         newest = f"AND last_seen >= %s ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT k.n - 1, p.story_id, p.last_seen FROM unnest(%s::text[]) WITH ORDINALITY "
-                               f"AS k(key, n) CROSS JOIN LATERAL (SELECT story_id, last_seen FROM {table} "
-                               f"WHERE key = k.key {newest}) AS p", [[key for key, _ in keys], since])
-            else:  # SQLite answers each part from the covering index alone
-                cursor.execute(" UNION ALL ".join(f"SELECT {n}, story_id, last_seen FROM (SELECT story_id, last_seen "
-                                                  f"FROM {table} WHERE key = %s {newest}) AS q{n}"
-                                                  for n in range(len(keys))),
-                               [value for key, _ in keys for value in (key, since)])
-            rows = cursor.fetchall()
-        # Shared weights are summed key by key, in the keys' order (as the in-memory index does).
-        rows.sort(key=lambda row: row[0])
-        shared: dict[int, float] = {}
-        recency: dict[int, object] = {}
-        get = shared.get
-        for n, story_id, last_seen in rows:
-            shared[story_id] = get(story_id, 0.0) + weights[n]
-            recency[story_id] = last_seen
-        pool = shared
-        if len(shared) > self.limit:  # only stories tied with or above the limit-th weight can be in the result
-            cutoff = heapq.nlargest(self.limit, shared.values())[-1]
-            pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]
-        ranked = sorted(pool, key=lambda s: (-shared[s], _negated(recency[s]), s))[: self.limit]
-        summaries = self._summaries(ranked)
-        return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
+            if connection.vendor == "postgresql":  # all in one statement (a story's postings carry its last_seen)
+                cursor.execute(
+                    f"SELECT g.story_id, s.version FROM (SELECT p.story_id, SUM(k.weight) AS shared, MAX(p.last_seen) "
+                    f"AS seen FROM unnest(%s::text[], %s::bigint[]) AS k(key, weight) CROSS JOIN LATERAL (SELECT "
+                    f"story_id, last_seen FROM {table} WHERE key = k.key {newest}) AS p GROUP BY p.story_id ORDER BY "
+                    f"shared DESC, seen DESC, p.story_id LIMIT {int(self.limit)}) AS g JOIN {stories} AS s ON s.id = "
+                    f"g.story_id ORDER BY g.shared DESC, g.seen DESC, g.story_id",
+                    [[key for key, _ in keys], [weight for _, weight in keys], since])
+                ranked = cursor.fetchall()
+            else:
+                ranked = self._rank_sqlite(cursor, keys, since, newest)
+        summaries = self._summaries([story_id for story_id, _ in ranked], dict(ranked))
+        return [(story_id, summaries[story_id]) for story_id, _ in ranked if summaries.get(story_id)]
 
-    def _summaries(self, ids: list[int]) -> dict[int, StorySummary]:
+    def _rank_sqlite(self, cursor, keys: list[tuple[str, int]], since: datetime, newest: str) -> list[tuple[int, int]]:
+        """The SQLite lookup: each key's postings come back as one row of story ids, read from the covering index
+        alone, and are summed here. (Summing them in SQL, GROUP BY through a temporary B-tree, took longer than the
+        reading itself; so does handing back a row per posting.)"""
+        table, stories = StoryKey._meta.db_table, Story._meta.db_table
+        cursor.execute(" UNION ALL ".join(f"SELECT (SELECT group_concat(story_id) FROM (SELECT story_id FROM {table} "
+                                          f"WHERE key = %s {newest}))" for _ in keys),
+                       [value for key, _ in keys for value in (key, since)])
+        shared: dict[int, int] = {}
+        get = shared.get
+        for (ids,), (_, weight) in zip(cursor.fetchall(), keys, strict=True):
+            for story_id in map(int, ids.split(",")) if ids else ():
+                shared[story_id] = get(story_id, 0) + weight
+        if not shared:
+            return []
+        cutoff = heapq.nlargest(self.limit, shared.values())[-1]
+        pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]  # the best, and all tied last
+        where, params = in_list("id", pool, "bigint")
+        cursor.execute(f"SELECT id, version, last_seen FROM {stories} WHERE {where}", params)
+        found = {story_id: (version, read_datetime(last_seen)) for story_id, version, last_seen in cursor.fetchall()}
+        pool = sorted(story_id for story_id in pool if story_id in found)
+        pool.sort(key=lambda story_id: found[story_id][1], reverse=True)  # stable: the lowest id first among equals
+        pool.sort(key=shared.__getitem__, reverse=True)
+        return [(story_id, found[story_id][0]) for story_id in pool[: self.limit]]
+
+    def _summaries(self, ids: list[int], versions: dict[int, int] | None = None) -> dict[int, StorySummary]:
         """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
-        changes, and parsing its JSON would otherwise be the largest cost of a lookup."""
+        changes, and parsing its JSON would otherwise be the largest cost of a lookup. `versions`, when the caller
+        has read them, saves reading them again."""
         if not ids:
             return {}
         table = Story._meta.db_table
         with connection.cursor() as cursor:
-            where, params = in_list("id", ids, "bigint")
-            cursor.execute(f"SELECT id, version FROM {table} WHERE {where}", params)
-            versions = dict(cursor.fetchall())
+            if versions is None:
+                where, params = in_list("id", ids, "bigint")
+                cursor.execute(f"SELECT id, version FROM {table} WHERE {where}", params)
+                versions = dict(cursor.fetchall())
             stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
             if stale:
                 summary_field = Story._meta.get_field("summary")
@@ -215,10 +230,3 @@ class DbStoryIndex:
     def remove(self, story_id: int) -> None:
         StoryKey.objects.filter(story_id=story_id).delete()
 
-
-def _negated(moment) -> float:
-    if moment is None:
-        return 0.0
-    if isinstance(moment, str):  # SQLite returns raw values from a cursor
-        moment = datetime.fromisoformat(moment)
-    return -moment.timestamp()
