@@ -3,12 +3,12 @@
 The page is parsed once; trafilatura extracts the text only (on its own copy of the tree) and the metadata (title,
 authors, date, description, outlet, language, licence) and image lookups read the original tree's meta tags, JSON-LD,
 microdata and bylines. htmldate is asked for a date only when the page states none. Text comes back as plain text
-with paragraphs separated by a blank line ("\n\n").
+with paragraphs separated by a blank line ("\n\n"). Pages given as bytes are first decoded to text by
+sociose.ingest.decoding.
 """
 
 from __future__ import annotations
 
-import codecs
 import html as htmllib
 import json
 import re
@@ -24,9 +24,9 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
-from trafilatura.utils import detect_encoding
 
 from sociose.articles.draft import ArticleDraft, IngestError
+from sociose.ingest.decoding import decode_html, refuse_binary_signature
 from sociose.ingest.images import find_lead_image
 
 MAX_PAGE_SIZE = 20_000_000  # bytes or characters; trafilatura's own download cap
@@ -39,48 +39,6 @@ MIN_TEXT_LENGTH = 40
 # below 0.5 (favor_precision 0.960 but leaves one page empty; balanced 0.954).
 _EXTRACTION = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_BINARY_SIGNATURES = (
-    (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
-    (b"RIFF", "a RIFF file (WebP, WAV, AVI)"), (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive"),
-    (b"\x1f\x8b", "gzip-compressed data"), (b"BZh", "bzip2-compressed data"), (b"\xfd7zXZ", "xz-compressed data"),
-    (b"(\xb5/\xfd", "zstd-compressed data"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"),
-    (b"\xd0\xcf\x11\xe0", "an MS Office document"), (b"\x7fELF", "an executable"), (b"\x00asm", "WebAssembly"),
-    (b"OggS", "Ogg media"), (b"ID3", "an MP3 file"), (b"wOF", "a web font"), (b"SQLite format 3", "a database"),
-)
-# Single-byte labels browsers read as windows-1252 (WHATWG Encoding), and a few supersets
-_CODEC_ALIASES = {
-    "ascii": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
-    "tis-620": "cp874", "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
-    "big5": "big5hkscs",
-}
-# Where a page declares no charset: the legacy single-byte code page of its language, as browsers guess it
-_LEGACY_CODEC = {
-    **dict.fromkeys(("cs", "sk", "pl", "hu", "sl", "hr", "bs", "ro", "sq"), "cp1250"),
-    **dict.fromkeys(("ru", "uk", "bg", "be", "sr", "mk"), "cp1251"),
-    "el": "cp1253", "tr": "cp1254", "az": "cp1254", "he": "cp1255", "iw": "cp1255", "ar": "cp1256", "fa": "cp1256",
-    "ur": "cp1256", "lt": "cp1257", "lv": "cp1257", "et": "cp1257", "vi": "cp1258", "th": "cp874",
-    **dict.fromkeys(("en", "fr", "de", "es", "it", "pt", "nl", "da", "sv", "no", "nb", "nn", "fi", "is", "ga", "ca",
-                     "eu", "gl", "af", "id", "ms", "sw", "lb", "rm", "fo", "gd", "cy", "br", "oc", "la"), "cp1252"),
-}
-_LEGACY_TLD = {
-    **dict.fromkeys(("cz", "sk", "pl", "hu", "si", "hr", "ba", "ro", "al"), "cp1250"),
-    **dict.fromkeys(("ru", "ua", "bg", "by", "rs", "mk", "su"), "cp1251"),
-    "gr": "cp1253", "tr": "cp1254", "az": "cp1254", "il": "cp1255", "lt": "cp1257", "lv": "cp1257", "ee": "cp1257",
-    "vn": "cp1258", "th": "cp874",
-}
-# Detectors cannot tell these Latin code pages apart on short texts; browsers default to windows-1252
-_LATIN_LOOKALIKES = frozenset({
-    "cp1250", "cp1252", "cp1254", "cp1257", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-9", "iso8859-10",
-    "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "mac-latin2", "mac-roman", "mac-iceland", "mac-turkish",
-    "cp437", "cp775", "cp850", "cp852", "cp858", "cp1125", "hp-roman8",
-})
 # trafilatura's parser settings (utils.HTML_PARSER), but every element a plain HtmlElement: lxml.html's default
 # lookup (FormElement, InputElement...) is a Python call each time lxml makes an element object, some 7% of the
 # extraction time, and nothing here or in trafilatura uses the form classes
@@ -88,9 +46,6 @@ _HTML_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, en
                                     remove_pis=True)
 _HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
-_HTML_LANG = re.compile(rb"""<html[^>]{0,300}?\blang\s*=\s*["']?\s*([A-Za-z]{2,3})\b""", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{2,40})""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{2,40})""", re.IGNORECASE)
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\ufeff\ufffe\uffff\ud800-\udfff]")
 _BINARY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
@@ -198,50 +153,6 @@ def extract_page(html: str | bytes, url: str, *, charset: str | None = None) -> 
         raise IngestError(f"page could not be parsed ({type(error).__name__}: {str(error)[:200]})") from error
 
 
-def decode_html(data: bytes, charset: str | None = None, url: str = "") -> str:
-    """HTML bytes as text: BOM, then valid UTF-8, then the page's declared charset, then `charset` (the HTTP
-    header's, often missing or wrong), then the legacy code page of the page's language or country, then
-    detection. Refuses binary data."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
-    _refuse_binary_signature(data)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # mostly UTF-8 with a few stray bytes (pasted windows-1252 quotes): keep the UTF-8 reading
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    if non_ascii - bad >= 4 * bad:
-        return text
-    head = data[:16384]
-    declared = [m.group(1) for m in (_XML_ENCODING.search(head), _META_CHARSET.search(head)) if m]
-    for label in [*declared, charset or ""]:
-        codec = _codec(label.encode("ascii", "ignore") if isinstance(label, str) else label)
-        if codec and codec != "utf-8":
-            text = _decode_tolerantly(data, codec)
-            if text is not None:
-                return text
-    language = _HTML_LANG.search(head)
-    hinted = _LEGACY_CODEC.get(language.group(1).decode().lower()) if language else None
-    hinted = hinted or _LEGACY_TLD.get(_top_level_domain(url))
-    if hinted:
-        text = _decode_tolerantly(data, hinted)
-        if text is not None:
-            return text
-    guesses = [c for c in (_codec(g.encode("ascii", "ignore")) for g in detect_encoding(data)) if c]
-    if guesses and guesses[0] in _LATIN_LOOKALIKES:
-        guesses.insert(0, "cp1252")
-    for codec in guesses:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("cp1252", errors="replace")
-
-
 # --- the pipeline ---------------------------------------------------------------------------------------------------
 
 def _extract(html: str | bytes, url: str, charset: str | None) -> ArticleDraft:
@@ -256,7 +167,7 @@ def _extract(html: str | bytes, url: str, charset: str | None) -> ArticleDraft:
         text = html
         if len(text) > MAX_PAGE_SIZE:
             raise IngestError(f"page too large ({len(text)} characters, limit {MAX_PAGE_SIZE})")
-        _refuse_binary_signature(text[:16].encode("latin-1", "replace"))
+        refuse_binary_signature(text[:16].encode("latin-1", "replace"))
     else:
         raise IngestError(f"page content must be str or bytes, not {type(html).__name__}")
     text = text.lstrip("\ufeff")
@@ -355,42 +266,7 @@ def _date_params() -> dict[str, Any]:
     return {"original_date": True, "extensive_search": False, "max_date": tomorrow.isoformat()}
 
 
-# --- decoding and refusing ------------------------------------------------------------------------------------------
-
-def _codec(label: bytes) -> str | None:
-    try:
-        name = codecs.lookup(label.decode("ascii").strip().lower()).name
-    except (LookupError, UnicodeDecodeError, ValueError):
-        return None
-    if name.startswith(("utf-16", "utf-32")):  # only a BOM can say so; a <meta> saying it is wrong
-        return None
-    return _CODEC_ALIASES.get(name, name)
-
-
-def _top_level_domain(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").rsplit(".", 1)[-1]
-    except ValueError:
-        return ""
-
-
-def _decode_tolerantly(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        pass
-    except LookupError:
-        return None
-    text = data.decode(codec, errors="replace")
-    # a declared charset with a handful of bytes it does not define is still the right one
-    return text if text.count("\ufffd") <= 2 + len(text) // 1000 else None
-
-
-def _refuse_binary_signature(head: bytes) -> None:
-    for signature, kind in _BINARY_SIGNATURES:
-        if head.startswith(signature):
-            raise IngestError(f"binary data ({kind}), not an HTML page")
-
+# --- refusing binary text -------------------------------------------------------------------------------------------
 
 def _has_control_characters(text: str) -> bool:
     """Whether the text may hold control characters (those of _BINARY_CONTROL or _INVALID_XML_CHARS): in UTF-8 they
