@@ -3,7 +3,7 @@
 `python -m bench.quote_attribution` runs sociose.desk.quotes.extract_quotes on every article of
 ../shared/data/polnear/{train,dev} and scores the speakers it names on the gold *direct* quotes.
 
-Definitions (all in this file, none borrowed from the module under test except its first-name list):
+Definitions (all in this file, none borrowed from the code under test except its first-name list):
 - One annotation per article: when an article was annotated twice, the lexicographically first .ann file is used.
 - Gold direct quote: an Attribution event's Content (with Content2, all fragments) where every fragment, trimmed of
   white space, (1) starts with a double quotation mark (“ " „ « ” ») or directly follows one (spaces allowed between),
@@ -47,7 +47,8 @@ import time
 from dataclasses import dataclass, field
 
 from bench.common import SHARED_DATA
-from sociose.desk.quotes import _FEMALE, _MALE, extract_quotes
+from sociose.desk.lexicon import FEMALE, MALE
+from sociose.desk.quotes import extract_quotes
 
 POLNEAR = SHARED_DATA / "polnear"
 QUOTE_MARKS = "“”\"„«»"
@@ -222,7 +223,7 @@ def gender_of(source: str, name: str) -> str | None:
     if re.search(r"\b(mrs|ms|miss)\.?\s", low):
         return "f"
     first = name.split()[0].lower() if name else ""
-    return "m" if first in _MALE else "f" if first in _FEMALE else None
+    return "m" if first in MALE else "f" if first in FEMALE else None
 
 
 def gold_name(gold: Gold, sources: list[tuple[int, str, tuple[str, str]]]) -> str:
