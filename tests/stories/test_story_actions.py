@@ -339,3 +339,38 @@ def test_a_keys_postings_are_read_from_the_index_alone():
     assert len(searches) == len(keys), plan
     assert all("USING COVERING INDEX storykey_key_recent_story" in line for line in searches), plan
     assert sum("TEMP B-TREE" in line for line in plan) <= 3, plan  # grouping and ranking the stories, not per key
+
+
+@pytest.mark.parametrize("per_key", [64, 2])
+def test_the_database_index_ranks_candidates_as_the_memory_index_does(per_key):
+    """Most shared weight first, then the most recently active, then the lowest id; each key's `per_key` newest
+    postings only; nothing outside the window. Ties are built in on purpose."""
+    from datetime import UTC, datetime
+
+    from sociose.stories.clustering import MemoryStoryIndex, StorySummary
+    from sociose.stories.index import DbStoryIndex
+
+    t0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    shapes = [  # (centroid, last_seen)
+        ({"flood": 1.0, "rain": 0.5}, t0),
+        ({"flood": 1.0, "rain": 0.5}, t0),  # the same weight and time as the one before: the lower id first
+        ({"flood": 1.0}, t0 + timedelta(hours=1)),  # newer, but shares less
+        ({"flood": 1.0, "rain": 0.5}, t0 + timedelta(hours=2)),  # shares as much as the first two, and newer
+        ({"flood": 1.0, "rain": 1.0}, t0 - timedelta(days=200)),  # outside the window
+    ]
+    database, memory = DbStoryIndex(per_key=per_key), MemoryStoryIndex(per_key=per_key)
+    ids = []
+    for centroid, seen in shapes:
+        story_id = actions._new_story_id()
+        summary = StorySummary(centroid=centroid, first_seen=seen, last_seen=seen, size=1)
+        database.add(story_id, summary)
+        memory.add(story_id, summary)
+        ids.append(story_id)
+    keys = {"t:flood": 600_000, "t:rain": 400_000}
+    when = t0 + timedelta(hours=3)
+    found = [story_id for story_id, _ in database.candidates(keys, when, timedelta(days=120))]
+    assert found == [story_id for story_id, _ in memory.candidates(keys, when, timedelta(days=120))]
+    if per_key == 64:
+        assert found == [ids[3], ids[0], ids[1], ids[2]]
+    else:  # "flood": the two newest (3 and 2); "rain": the newest (3), then the lower id of the tied 0 and 1
+        assert found == [ids[3], ids[2], ids[0]]
