@@ -6,6 +6,9 @@ marks, reads the attribution next to each ("X said: “...”", "“...,” said
 "he", "the spokesman") to the full name the article introduced earlier. Precision comes before recall: when a mention
 cannot be tied to one named person or organisation the quote keeps speaker "" rather than a guess.
 Invisible direction marks before a quote mark and a closer typed as an opener (“...,“ said Lee) are read as intended.
+Whom a question was put to is not its speaker ("Lee was asked, “...”"), the nearest speech verb with a subject of its
+own takes the quote ("Lee said as the heckler yelled: “...”"), and an introduced quote ("Lee replied, “...”") does
+not take the attribution after it, which belongs to the next one.
 
 This module finds the quotations, their cues and the speaker phrase; who that phrase refers to across the article
 (full names, genders, "he"/"she" antecedents) is worked out by `speakers.Article`, and the word lists both read
@@ -103,6 +106,7 @@ class _Speaker:
     mention: str = ""
 
 
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _SENTENCE_ADVERBS = {"perhaps", "likewise", "moreover", "furthermore", "indeed", "still", "yet", "besides",
                      "nevertheless", "nonetheless", "otherwise", "thus", "hence", "instead", "meanwhile", "anyway"}
 
@@ -194,6 +198,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return _Speaker("pron", mention=phrase)
     head, _, appos = phrase.partition(",")
     head, appos = head.strip(), appos.strip().strip(",").strip()
+    if appos.lower() in ("he", "she"):
+        return _Speaker("pron", mention=appos)  # "South Carolina, he said, was ...": the place is a topic
     appos = re.split(r",\s+(?=\w+ing\b)", appos)[0]
     tokens = head.split()
     if not tokens or len(tokens) > 10 or len(appos.split()) > 30:
@@ -242,6 +248,10 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return None
     if run[0].lower().rstrip(".") in NOT_NAMES and run[0].lower() not in _WORD_NAMES:
         return None
+    if all(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]\.?", t) for t in run) or re.fullmatch(r"[RDI]-[A-Z][\w.]*", run[-1]):
+        return None  # "J.J": initials cut off from a surname at a seeming sentence end; "R-Texas": a party label
+    if any(t.lower() in _WEEKDAYS for t in run):
+        return None  # "in Hudson, New Hampshire Monday, the supporter": a place and a day, not a name
     if run[0].lower() in _SENTENCE_ADVERBS or (run[0].lower().endswith("ly") and run[0].lower() not in MALE | FEMALE
                                                 and not run[0].lower().endswith(("elly", "illy", "olly"))):
         return None  # "Additionally", "Perhaps": a sentence adverb, not a first name
@@ -318,9 +328,13 @@ def _after_attribution(text: str, close: int, ended_sentence: bool) -> tuple[_Sp
             return spk, m.group(), end
         return None
     m = _CUE_RE.search(body)
-    if not m:
+    if not m or _passive(body, m):
         return None
     phrase = _trim_speaker_phrase(body[:m.start()])
+    if m.group() in ("said", "says") and re.match(r"\s+(?:that|his|her|their|its)\s", body[m.end():]):
+        return None  # "to chants of “...,” the senator said his campaign was ...": he said something else
+    if re.search(r"(?:^|[\s,])(?:and|but|or)$", phrase):
+        return None  # "Lee denied having “attacked” Clinton, and said": the verb's subject came before the quote
     if ended_sentence and (len(phrase.split()) > 4 or len(body[m.end():].split()) > 5):
         return None
     spk = _parse_named(phrase)
@@ -333,6 +347,32 @@ _PRE_TAIL_RE = re.compile(r"(?:[\s,]+[^:;“”\"]{0,80}?)?\s*(?:[:,]|\bthat)\s*
 _INVERTED_BEFORE_RE = re.compile(
     r"\s*(Said|Says|Added|Adds|Wrote|Writes|Explained|Noted|Replied|Responded|Continued|Stated|Tweeted)"
     r"\s+([^“”\"]+?)\s*[,:]\s*$")
+# A later speech verb with a subject of its own: the quotation that follows is that subject's
+_LATER_SPEAKER_RE = re.compile(
+    rf"\b(?:(?:as|while|when|whereupon|who|which|that)\s+((?:the|a|an|his|her|their|[A-Z][\w’'.-]*)\s+"
+    rf"(?:[\w’'.-]+\s+){{0,3}}?)|(?:who|which|that)\s+())(?:{CUES})\b")
+
+# A quotation introduced by a speech verb in its own sentence ("Lee replied to Park with, “...”"): what follows
+# it ("... Park wrote back, “...”") introduces the next one
+_INTRODUCED_RE = re.compile(rf"(?<![.!?])\s(?:{CUES})\b(?:\s+(?:to|back|with)\b[^.!?“”\"]{{0,40}})?[,:]\s*$")
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being|when|if|once|after|before|unless|until|whenever)"
+                         r"(?:\s+[a-z]+ly)?\s+$", re.I)
+
+
+def _passive(ctx: str, m: re.Match) -> bool:
+    """A question cue in the passive ("Lee was asked, “...”", "when asked ...") names whom the question was put to,
+    not who put it."""
+    return m.group() in ("asked", "asks", "told", "tells") and _PASSIVE_RE.search(ctx, 0, m.start()) is not None
+
+
+def _later_speaker(ctx: str, pos: int) -> int:
+    """Where the subject of a later speech verb that introduces the quotation begins ("..., who replied:"), or 0."""
+    for m in _LATER_SPEAKER_RE.finditer(ctx, pos):
+        if _PRE_TAIL_RE.fullmatch(ctx, m.end()):
+            return m.start(1) if m.group(1) else m.end()
+    return 0
+
+
 _COORDINATED_RE = re.compile(r"(?:,?\s+(?:and|but|then|before|and then)|,)$")
 
 
@@ -350,10 +390,15 @@ def _before_attribution(text: str, open_: int, floor: int) -> tuple[_Speaker, st
     if m:
         spk = _parse_named(m.group(1))
         return (spk, "according to", start + m.start(1)) if spk else None
+    cut = 0
     for m in _CUE_RE.finditer(ctx):
-        if not _PRE_TAIL_RE.fullmatch(ctx, m.end()):
+        if not _PRE_TAIL_RE.fullmatch(ctx, m.end()) or _passive(ctx, m):
             continue
-        phrase = _trim_speaker_phrase(ctx[:m.start()])
+        later = _later_speaker(ctx, m.end())
+        if later:
+            cut = later  # "Lee said as the heckler yelled:", "Ann spoke to Ames, who replied:"
+            continue
+        phrase = _trim_speaker_phrase(ctx[cut:m.start()])
         spk = _parse_speaker(phrase)
         if spk is None and "," in phrase:
             spk = _parse_speaker(phrase.rsplit(",", 1)[1])
@@ -493,13 +538,13 @@ def extract_quotes(text: str) -> list[Quote]:
         para_start = next((s for s, e in reversed(paragraph_of) if s <= open_), 0)
         ended = body[-1] == "." if body else False
         attribution = None
-        if closed:
-            attribution = _after_attribution(text, close, ended)
+        floor = para_start
+        if previous and previous["para_start"] == para_start:
+            floor = previous["close"] + 1
+        if closed and not _INTRODUCED_RE.search(text, max(floor, open_ - 80), open_):
+            attribution = _after_attribution(text, close, ended)  # not "Lee replied, “...” Park added, “...”"
         adjacent = attribution is not None
         if attribution is None:
-            floor = para_start
-            if previous and previous["para_start"] == para_start:
-                floor = previous["close"] + 1
             attribution = _before_attribution(text, open_, floor)
             if attribution is None and open_ == para_start and para_start > 0:
                 prev_para = next(((s, e) for s, e in reversed(paragraph_of) if e < para_start), None)
@@ -512,7 +557,8 @@ def extract_quotes(text: str) -> list[Quote]:
         if attribution is None and previous is not None:
             gap = text[previous["attr_end"]:open_]
             same_para = previous["para_start"] == para_start
-            if (same_para and previous["attr_end"] > previous["close"] and re.fullmatch(r"[\s.,;:—–-]*", gap)) \
+            if (same_para and previous["attr_end"] > previous["close"] and re.fullmatch(r"[\s.,;:—–-]*", gap)
+                    and not _later_speaker(text[previous["close"] + 1:open_], 0)) \
                     or (previous["runs_on"] and previous["close"] < open_
                         and re.fullmatch(r"\s*", text[previous["close"]:open_])):
                 inherited = previous["quote"]
@@ -555,11 +601,11 @@ def _resolve(article: Article, quote: Quote, speaker: _Speaker, cue: str, positi
     elif speaker.kind == "pron":
         gender = _PRONOUNS.get(speaker.mention.lower())
         if gender:
-            name = article.resolve_pronoun(gender, position)
+            name = article.resolve_pronoun(gender, position, cue)
     else:
         words = speaker.mention.split()
         if words and words[0].lower() == "the" and len(words) <= 4:
-            name = article.resolve_nominal(words[-1].lower(), position)
+            name = article.resolve_nominal(words[-1].lower(), position, frozenset(w.lower() for w in words[1:-1]))
     if name and (speaker.kind != "name" or not description):
         person = article.people.get(name)
         description = person.description if person else ""

@@ -18,7 +18,9 @@ quotation does not count towards the distance between its "he said" and an antec
 A chain of sentences opening with "He ..." keeps a far antecedent in view; quoted text does not count towards how
 long ago the previous speaker spoke; subjects after "saying"/"whether" are reported, not speaking; "a Dallas Cowboys
 fan" and "Council of Economic Advisers" name nobody; a described speaker in between ("The Ohio governor said")
-blocks a "he"/"she" unless the description is the antecedent's own.
+blocks a "he"/"she" unless the description is the antecedent's own. Whoever asked a question does not answer it,
+"he told Park" is not Park, "he said Ryan" makes Ryan what was said, and "the official" needs a person (never a
+place, a plural or a time), "the president" never the vice president.
 """
 
 from __future__ import annotations
@@ -89,6 +91,10 @@ _REPORTED_RE = re.compile(r"\b(?:that|said|says|noted|argued|insisted|believes|t
                           r"(?:(?:the|a|an|his|her|their)\s+)?(?:[a-z][\w-]*['’]s\s+)?$")
 _QUESTION_CUES = {"asked", "asks", "wondered"}
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|explained|noted|replied|responded)\s+$")
+_ADDRESSEE_RE = re.compile(r"[”\"’',\s]*\b(?:he|she|He|She)\s+(?:told|tells|asked|asks|answered|replied to)\s+"
+                           rf"((?:[{UPPER}][\w’'-]+\s+)*[{UPPER}][\w’'-]+)")
+_ASKED_RE = re.compile(rf"(?:,[^,]*,)?\s+(?:asked|asks)\s+((?:[{UPPER}][\w’'-]+\s+)*[{UPPER}][\w’'-]+)"
+                       r"(?:\s+(?:on|in|at|during)\s+[^,.;]{1,40}?)?,?\s+(?:whether|if|how|what|why|who|when|where|about)\b")
 _SPEAKS_RE = re.compile(rf"([{UPPER}][\w’'\-]+)(?:,[^,.;“”\"]{{1,80}},)?\s+(?:{CUES})\b")
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*")
@@ -100,6 +106,9 @@ _PERSON_NOUNS = TITLES | _PERSON_TITLES | set(_TITLE_WORDS.values()) | {
     "strategist", "pollster", "analyst", "economist", "expert", "professor", "author", "reporter", "founder", "owner",
     "woman", "man", "veteran", "voter", "resident", "student", "officer", "executive", "chief", "boss", "star",
 }
+_PERSON_SUFFIXES = ("man", "woman", "person", "ist", "ian")
+_SECOND_OFFICES = {"vice", "deputy", "lieutenant", "assistant", "under"}
+_TIME_NOUNS = {"day", "week", "month", "year", "night", "morning", "evening", "afternoon", "time", "moment"}
 _GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)\b")
 
 
@@ -126,6 +135,7 @@ class Article:
         self.speakers = {m.group(1) for m in _SPEAKS_RE.finditer(text) if m.group(1).lower() not in NOT_NAMES}
         self.last_speaker = ""
         self.last_speaker_at = -1
+        self.institution_names = _institution_prefixes(text)
         self.subjects: set[int] = set()  # positions of mentions that look like a clause's subject, and of speakers
         self.inside = inside
         for m in NAME_RUN_RE.finditer(text):
@@ -283,7 +293,8 @@ class Article:
         """(could this name be a person, its gender if known)."""
         person = self.people.get(full)
         tokens = full.split()
-        if any(t.lower() in ORG_WORDS or t.lower() in PLACE_WORDS for t in tokens):
+        if any(t.lower() in ORG_WORDS or t.lower() in PLACE_WORDS for t in tokens) \
+                or full in self.institution_names and tokens[0].lower() not in MALE | FEMALE:
             return False, None
         gender = (person.gender if person else None) or self.surname_gender.get(tokens[-1])
         if person and person.person:
@@ -292,12 +303,15 @@ class Article:
             return True, gender
         return gender is not None or len(tokens) > 1, gender
 
-    def resolve_pronoun(self, gender: str, position: int) -> str:
+    def resolve_pronoun(self, gender: str, position: int, cue: str = "") -> str:
         """The person a "he"/"she" cue stands for: the nearest preceding subject or speaker of that gender, skipping
         people only mentioned as objects ("... would not support Clinton. “...,” she said" is not Clinton). "" when a
         nearer subject could be a person of unknown gender, when two people of that gender are subjects of one
-        sentence, or when the nearest one is far back and was not the previous speaker."""
+        sentence, or when the nearest one is far back and was not the previous speaker. Whoever asked a question is
+        not who answers it ("Lee asked Park ... “...,” he said" is Park), nor is whom the pronoun speaks to."""
         found, found_pos, found_name = "", -1, ""
+        addressee = _ADDRESSEE_RE.match(self.text, position)
+        spoken_to = self.full_name(addressee.group(1), position) if addressee else ""
         objects: list[tuple[int, str]] = []  # people met, not as subjects, between the cue and the antecedent
         for pos, name in reversed(self.mentions):
             if pos >= position:
@@ -312,8 +326,11 @@ class Article:
                     objects.append((pos, full))
                 continue
             is_person, known = self._candidate(full)
-            if full == found:
+            if full == found or full == spoken_to:
                 continue
+            if not found and cue not in _QUESTION_CUES and known != _OTHER[gender] and self._asks_at(pos, name) \
+                    and _ASKED_RE.match(self.text, pos + len(name)):
+                return self._asked(pos + len(name), gender)
             if not is_person:
                 if found or known is not None or not self._maybe_person(full):
                     continue
@@ -415,10 +432,25 @@ class Article:
     def _speaks_at(self, pos: int, name: str) -> bool:
         """Is the mention of name at pos the subject of a speech verb: "Lee said", "Lee, a farmer, told", "said Lee"?"""
         end = pos + len(name)
-        if _SPEECH_BEFORE_RE.search(self.text, max(0, pos - 20), pos) and re.match(r"\s*(?:[,.;]|$)", self.text[end:]):
-            return True  # "..., said Lee." but not "Park said Lee had won"
+        if _SPEECH_BEFORE_RE.search(self.text, max(0, pos - 20), pos) and re.match(r"\s*(?:[,.;]|$)", self.text[end:]) \
+                and not _cue_has_subject(self.text, pos):
+            return True  # "..., said Lee." but not "Park said Lee had won" nor "he said Ryan."
         m = _SPEECH_AFTER_RE.match(self.text, end)
         return m is not None and m.group(1) not in _QUESTION_CUES  # whoever asks is not who answers
+
+    def _asks_at(self, pos: int, name: str) -> bool:
+        """Is the mention of name at pos the subject of a question ("Lee asked Park whether ...")?"""
+        m = _SPEECH_AFTER_RE.match(self.text, pos + len(name))
+        return m is not None and m.group(1) in _QUESTION_CUES
+
+    def _asked(self, end: int, gender: str) -> str:
+        """The person a question was put to ("asked Park whether ..."), if of that gender; else no one."""
+        m = _ASKED_RE.match(self.text, end)
+        if not m:
+            return ""
+        full = self.full_name(m.group(1), m.start(1))
+        is_person, known = self._candidate(full)
+        return full if is_person and known == gender else ""
 
     def _lone_subject(self, full: str, pos: int, position: int, gender: str,
                       objects: list[tuple[int, str]]) -> bool:
@@ -469,6 +501,8 @@ class Article:
         """A one-word subject nobody has described yet may still be a person ("Rihanna spoke"), unless it is a
         known place or organisation word or a word the article also writes in lower case."""
         low = full.lower()
+        if full in self.institution_names:
+            return False
         if low in NOT_NAMES or low in ORG_WORDS or low in PLACE_WORDS or len(full) < 3 or full.isupper():
             return False
         if low in _COMMON_WORDS:
@@ -485,8 +519,9 @@ class Article:
     def _sentence_of(self, position: int) -> int:
         return self.sentence_starts[bisect.bisect_right(self.sentence_starts, position) - 1]
 
-    def resolve_nominal(self, head: str, position: int) -> str:
-        """The person last described with this noun ("the spokesman" -> the latest person called a spokesman)."""
+    def resolve_nominal(self, head: str, position: int, modifiers: frozenset[str] = frozenset()) -> str:
+        """The person last described with this noun ("the spokesman" -> the latest person called a spokesman).
+        A vice or deputy holds another office: "the president" is not the vice president."""
         head = _TITLE_WORDS.get(head, head)
         seen: set[str] = set()
         for pos, name in reversed(self.mentions):
@@ -497,9 +532,21 @@ class Article:
                 continue
             seen.add(full)
             person = self.people.get(full)
-            if person and person.words and head in person.words:
+            if person and person.words and head in person.words and self._fits_nominal(full, person, head) \
+                    and not (person.words & _SECOND_OFFICES) - modifiers:
                 return full
         return ""
+
+    def _fits_nominal(self, full: str, person: _Person, head: str) -> bool:
+        """Can "the <head>" stand for this name? A person noun ("the official") needs a person, not a place ("North
+        America") or an organisation; another noun ("the group") an organisation's name; a plural ("the attendees")
+        or a time ("the next day") is never one name."""
+        tokens = [t.lower() for t in full.split()]
+        if head.endswith("s") and not head.endswith(("ss", "us")) or head in _TIME_NOUNS:
+            return False
+        if head in _PERSON_NOUNS or head.endswith(_PERSON_SUFFIXES):
+            return not self._never_person(full) and (person.person or bool(person.description))
+        return any(t in ORG_WORDS for t in tokens)
 
 
 _NOT_VERBS = {
@@ -532,13 +579,19 @@ def is_subject(text: str, start: int, end: int) -> bool:
     after a speech verb ("..., said Jake Horowitz") is the subject of that verb."""
     if text[end - 2:end] in ("’s", "'s") or text[end:end + 2] in ("’s", "'s") or text[end:end + 1] in ("’", "'"):
         return False
-    before = re.search(r"([A-Za-z]+)[^\w.!?\n“”\"]{0,3}$", text[max(0, start - 20):start])
-    if before and before.group(1).lower() in BEFORE_OBJECT:
-        return False
+    before = re.search(r"([A-Za-z]+)([^\w.!?\n“”\"]{0,3})$", text[max(0, start - 20):start])
+    if before and before.group(1).lower() in BEFORE_OBJECT and "," not in before.group(2):
+        return False  # "Trump attacked Clinton", but "if states fail, Justice can step in, Lee said"
     if before and before.group(1) in _INVERTED_CUES:
-        return True
+        return not _cue_has_subject(text, start)  # "..., said Lee", but "he said Ryan": Ryan is what he said
     rest = text[end:end + 220]
+    if re.search(r"\b[Tt]here(?:’s|'s|\s+is|\s+was)\s+$", text[max(0, start - 12):start]) \
+            and (rest[:1] in ".:" or text[end - 1] == "."):
+        return True  # "Then there’s Axelrod.": a sentence that brings in the one the next sentences are about
     m = re.match(r"\s*\([^()]{0,60}\)", rest)
+    if m:
+        rest = rest[m.end():]
+    m = _TIME_PHRASE_RE.match(rest)  # "Lee last month joked", "Lee on Tuesday said"
     if m:
         rest = rest[m.end():]
     m = re.match(r"\s+([a-z][\w’'-]*)", rest)
@@ -553,6 +606,18 @@ def is_subject(text: str, start: int, end: int) -> bool:
         if verbish(m.group(1)):
             return True
     return False
+
+
+_TIME_PHRASE_RE = re.compile(r"\s+(?:(?:last|this|next|earlier this|later that)\s+(?:week|month|year|night|morning|"
+                             r"[A-Z][a-z]+day)|on\s+[A-Z][a-z]+day|yesterday|today)(?=\s+[a-z])")
+_SUBJECT_BEFORE_CUE_RE = re.compile(r"(?:\b(?:[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)|[A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+)?[a-z]+\s+$")
+
+
+def _cue_has_subject(text: str, start: int) -> bool:
+    """Has the speech verb right before a name its own subject ("he said Ryan", "Lee said Park")? The name is then
+    the content of the speech, not the speaker that "..., said Ryan" names."""
+    m = _SUBJECT_BEFORE_CUE_RE.search(text, max(0, start - 40), start)
+    return m is not None and m.group().split()[0].lower() not in NOT_NAMES - {"he", "she", "i", "we", "they"}
 
 
 _OF_BEFORE_RE = re.compile(r"\b([A-Z][\w’'-]*)\s+of\s+(?:the\s+)?$")
@@ -570,6 +635,17 @@ def _part_of_other_name(text: str, start: int, tokens: list[str]) -> bool:
     if m and m.group(1).lower() not in TITLES and m.group(1).lower() not in NOT_NAMES:
         return not any(t.lower() in MALE or t.lower() in FEMALE for t in tokens)
     return False
+
+
+def _institution_prefixes(text: str) -> set[str]:
+    """Names the article also writes as the start of an institution's or a place's name: "Sandy Hook" after
+    "Sandy Hook Elementary School" is the school's short name, not a person (unless it opens with a first name)."""
+    found = set()
+    for m in NAME_RUN_RE.finditer(text):
+        tokens = m.group().split()
+        if len(tokens) >= 3 and tokens[-1].lower().rstrip(".") in ORG_WORDS | PLACE_WORDS:
+            found.update(" ".join(tokens[:k]) for k in range(2, len(tokens)))
+    return found
 
 
 def verbish(word: str) -> bool:
