@@ -628,3 +628,29 @@ def test_short_name_of_an_institution_is_not_a_person():
             "In that sense, Maple Grove wasn’t just a national tragedy, but a personal summons. “This was "
             "something different, in part because my son just graduated from first grade,” he added.")
     assert only(text).speaker == "Ray Dunn"
+
+
+def test_a_quoted_term_inside_a_noun_phrase_is_no_quote():
+    text = ("Earlier this week, the “Harbour Four” shipyards - Nordwerft, Kallio, and Baltic Marine - had asked the "
+            "ministry for new loans.")
+    assert quotes_of(text) == []
+
+
+def test_an_organisation_speaker_gets_no_bare_article_as_description():
+    q = only("In its bulletin, the Harbour Authority stated, “The channel will stay closed to large vessels until "
+             "the dredging is finished.”")
+    assert q.speaker == "Harbour Authority"
+    assert q.speaker_description == ""
+
+
+def test_the_name_in_the_appositive_of_a_title_speaks():
+    q = only("Nordwerft's CEO, Anna Kallio, defended the order by saying, “These ships are the most efficient we "
+             "have ever built for the northern routes.”")
+    assert q.speaker == "Anna Kallio"
+    assert q.speaker_description == "Nordwerft's CEO"
+
+
+def test_chief_executive_is_a_title_before_the_name():
+    q = only("Baltic Marine Chief Executive Tomas Lind said, “We will build the ferries first and the tankers after.”")
+    assert q.speaker == "Tomas Lind"
+    assert q.speaker_description == "Baltic Marine Chief Executive"

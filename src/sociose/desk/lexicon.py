@@ -60,7 +60,7 @@ TITLES = {
     "admiral", "rev.",     "reverend", "father", "sister", "chief", "commissioner", "ambassador", "leader", "vice",
     "deputy", "former", "candidate",     "nominee", "director", "spokesman", "spokeswoman", "spokesperson", "congressman",
     "congresswoman", "pres.", "sec.", "atty.",     "sir", "dame", "lord", "lady", "officer", "coach", "detective",
-    "inspector", "councilman", "councilwoman", "gop",
+    "inspector", "councilman", "councilwoman", "gop", "executive", "ceo", "cfo", "coo", "cto",
 }
 NOT_NAMES = {
     "it", "this", "that", "there", "they", "he", "she", "we", "i", "you", "the", "a", "an", "but", "and", "then", "now",

@@ -54,6 +54,10 @@ class Quote:
 
 
 MIN_WORDS = 4  # shorter quotes are scare quotes or titles unless an attribution sits right next to them
+# A quotation between a determiner and the noun it modifies is a term ("the “Big Three” automakers")
+_TERM_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Tt]his|[Tt]hese|[Tt]hose)\s+$")
+_TERM_AFTER_RE = re.compile(r"[’'”\"]?\s+[a-z]")
+_CLOSING_PUNCTUATION = frozenset(",.!?…:;—–-")
 MAX_CONTEXT = 300  # characters of attribution context looked at on either side of a quote
 # Participles that carry on a speech act ("Graham said on Tuesday, adding, “...”"; "Lee took to Twitter, writing:")
 _PARTICIPLES = (
@@ -212,6 +216,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         if appos:
             return _parse_speaker(appos)
         return None
+    if appos and tokens[-1].lower().rstrip(".") in TITLES and _name_only(appos):
+        return _Speaker("name", _name_only(appos), head, _name_only(appos))  # "Ryanair's CEO, Michael O'Leary,"
     if not _is_namey(tokens[-1]) or tokens[-1].lower() in _PARTICLES:
         if tokens[0].lower() not in _DETERMINERS and not tokens[0][0].isupper():
             if len(tokens) > 1:
@@ -257,6 +263,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         return None  # "Additionally", "Perhaps": a sentence adverb, not a first name
     name = " ".join(run).rstrip(".") if run[-1].lower().rstrip(".") not in ("jr", "sr") else " ".join(run)
     description = appos or " ".join(pre + title).strip()
+    if description.lower() in _DETERMINERS | {"the"}:
+        description = ""  # "the Federal Reserve stated": no description
     return _Speaker("name", name, description, head)
 
 
@@ -467,7 +475,11 @@ def _clause_subject(text: str, start: int, end: int) -> _Speaker | None:
                 continue
             if _RELATIVE_RE.search(text, m.end(), end):
                 return None  # "Lee spoke near the hall, where protesters had gathered, chanting": whose participle?
-            spk = _parse_speaker(text[c0:m.end()])
+            phrase = text[c0:m.end()]
+            appos = re.match(r",\s*([^,;“”\"]{3,60}),", text[m.end():end])
+            if appos and word.split()[-1].lower().rstrip(".") in TITLES:
+                phrase += ", " + appos.group(1)  # "Ryanair's CEO, Michael O'Leary, justified": the name is O'Leary
+            spk = _parse_speaker(phrase)
             if spk and spk.kind == "name":
                 return spk
             return None
@@ -535,6 +547,9 @@ def extract_quotes(text: str) -> list[Quote]:
         if end <= start:
             continue
         body = text[start:end]
+        if closed and _TERM_BEFORE_RE.search(text, max(0, open_ - 8), open_) and _TERM_AFTER_RE.match(text, close + 1) \
+                and body[-1] not in _CLOSING_PUNCTUATION:
+            continue  # "the “Big Three” automakers", "a “historic” deal": a term inside a noun phrase, not speech
         para_start = next((s for s, e in reversed(paragraph_of) if s <= open_), 0)
         ended = body[-1] == "." if body else False
         attribution = None
