@@ -654,3 +654,9 @@ def test_chief_executive_is_a_title_before_the_name():
     q = only("Baltic Marine Chief Executive Tomas Lind said, “We will build the ferries first and the tankers after.”")
     assert q.speaker == "Tomas Lind"
     assert q.speaker_description == "Baltic Marine Chief Executive"
+
+
+def test_a_name_after_a_preposition_and_article_is_no_speaker():
+    q = only("“They said no, and now the yard will close,” said a professor from the University of Gdansk who "
+             "studies shipbuilding.")
+    assert q.speaker == ""

@@ -37,7 +37,7 @@ def _members(story: Story) -> list[tuple[Article, Membership]]:
 # Bumped whenever the desk's output for the same sources changes (composing, quotes, facts, image rules): it is part of
 # each story's inputs digest, so after an upgrade a story is recomposed the next time it is touched, and
 # `sociose desk recompose` does them all at once.
-DESK_VERSION = 5
+DESK_VERSION = 6
 
 
 def _digest(story: Story, members, override: str) -> str:

@@ -230,6 +230,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
     while i > 0 and _is_namey(tokens[i - 1]):
         i -= 1
     run, pre = tokens[i:], tokens[:i]
+    if len(pre) > 1 and pre[-1].lower() in ("the", "a", "an") and pre[-2].lower() in PREPOSITIONS:
+        pre = pre[:-1]  # "a professor from the University ...": the name is still the preposition's object
     if pre and pre[-1].lower() in PREPOSITIONS and pre[0].lower() in _DETERMINERS:
         return _Speaker("nom", description=phrase, mention=head)  # "a spokesman for Ryan"
     if pre and pre[0][:1].isupper() and pre[0].lower() in NOT_NAMES and pre[0].lower() not in _DETERMINERS:
