@@ -660,3 +660,11 @@ def test_a_name_after_a_preposition_and_article_is_no_speaker():
     q = only("“They said no, and now the yard will close,” said a professor from the University of Gdansk who "
              "studies shipbuilding.")
     assert q.speaker == ""
+
+
+def test_a_clause_after_the_name_is_not_shown_as_its_description():
+    q = only("“The yard will stay open through the winter,” said Anna Kallio, who was appointed by the board in May.")
+    assert q.speaker == "Anna Kallio"
+    assert q.speaker_description == ""
+    q = only("“The yard will stay open through the winter,” said Anna Kallio, the yard's director.")
+    assert q.speaker_description == "the yard's director"

@@ -632,5 +632,15 @@ def _resolve(article: Article, quote: Quote, speaker: _Speaker, cue: str, positi
     if name:
         article.last_speaker = name
         article.last_speaker_at = position
-    return Quote(quote.text, quote.start, quote.end, name, description if name else speaker.description,
+    return Quote(quote.text, quote.start, quote.end, name, _shown(description if name else speaker.description),
                  speaker.mention, cue, bool(name))
+
+
+_CLAUSE_RE = re.compile(r"(?:who|whom|whose|which|that|when|while|after|before|speaking|cited|quoted|according|"
+                        r"adding|writing|saying|in|at|on)\b", re.I)
+
+
+def _shown(description: str) -> str:
+    """A description as a reader sees it beside the name: a clause ("who was appointed ...", "speaking at ...",
+    "cited by ...") says what the person did, not who they are, so it is left out."""
+    return "" if _CLAUSE_RE.match(description) else description
