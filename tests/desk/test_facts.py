@@ -80,3 +80,22 @@ def test_only_counts_of_people_are_split_by_outcome():
     (homes,) = extract_facts([(1, "The mayor said 40 homes were evacuated on Monday.", "a"),
                               (2, "The river burst its banks, forcing 45 homes to be evacuated.", "b")])
     assert homes.noun == "home" and homes.disputed and [v.value for v in homes.values] == [40, 45]
+
+
+def test_small_counts_in_words_are_facts_only_about_people():
+    text = ("The two companies settled after two weekends of talks; the phone comes in five colours. Three people "
+            "were killed and two soldiers were wounded.")
+    found = {(noun, value) for noun, value, *_ in find_numbers(text)}
+    assert found == {("people killed", 3), ("soldier injured", 2)}
+
+
+def test_a_participle_before_a_plural_noun_describes_what_is_counted():
+    found = {(noun, value, shown) for noun, value, shown, *_ in find_numbers(
+        "To date, 149 confirmed orders have been received, and 12 injured workers were treated.")}
+    assert found == {("order", 149, "149 confirmed orders"), ("worker injured", 12, "12 injured workers")}
+
+
+def test_an_adverb_after_an_amount_is_not_what_it_counts():
+    found = {noun for noun, *_ in find_numbers("The models sell for $199 and $299 respectively, and $5 million "
+                                               "donations came in.")}
+    assert found == {"donation"}

@@ -148,12 +148,25 @@ def _part_of_name(text: str, start: int) -> bool:
     return bool(word) and (word[0].isupper() or "&" in word) and word.lower() not in _BEFORE_COUNT
 
 
+# "149 confirmed orders": a participle between the number and a plural noun describes what is counted
+_NOUN_AFTER = re.compile(r"\s+([a-z]{3,}s)\b")
+
+
 def find_numbers(text: str):
     """(noun, value, shown text, start, end) for each counted number in a text."""
     for match in _FACT.finditer(text):
         noun = match.group("noun")
         if match.group("hyphen") or noun.lower() in _NOT_COUNTED:  # "42-year-old", "3 p.m.", "in 2019 the"
             continue
+        if noun.lower().endswith("ly"):
+            continue  # "$199 and $299 respectively": an adverb, no noun counted
+        end = match.end()
+        if noun.lower() in _COUNTED_PARTICIPLES and (after := _NOUN_AFTER.match(text, end)) \
+                and after.group(1) not in _NOT_COUNTED:
+            noun, end = after.group(1), after.end()
+        if number_word := _NUMBER_WORDS.get(match.group("number").lower()):
+            if number_word <= 10 and _noun(noun) not in _PEOPLE and noun.lower() not in _PEOPLE | _COUNTED_PARTICIPLES:
+                continue  # "two companies", "five colours": small counts in words describe; counts of people stay
         number = match.group("number")
         if re.fullmatch(r"(1[89]|20)\d\d", number) and not match.group("currency"):  # a year
             continue
@@ -162,8 +175,8 @@ def find_numbers(text: str):
         value = _value(number, match.group("scale"))
         if not _counts(noun, value, bool(match.group("currency"))):
             continue
-        shown = match.group(0).strip()
-        yield _noun(noun) + _outcome(text, match.start(), match.end(), noun), value, shown, match.start(), match.end()
+        shown = text[match.start():end].strip()
+        yield _noun(noun) + _outcome(text, match.start(), end, noun), value, shown, match.start(), end
 
 
 # What happened to the people a number counts, read from the next few words: "59 people were killed" and "527 people
