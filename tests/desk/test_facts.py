@@ -99,3 +99,13 @@ def test_an_adverb_after_an_amount_is_not_what_it_counts():
     found = {noun for noun, *_ in find_numbers("The models sell for $199 and $299 respectively, and $5 million "
                                                "donations came in.")}
     assert found == {"donation"}
+
+
+def test_a_number_the_text_writes_as_a_name_is_never_a_count():
+    text = "Qatar Airways chose the Boeing 777 and will buy 20 of the larger 777 planes; 14 airlines bid."
+    assert {(noun, value) for noun, value, *_ in find_numbers(text)} == {("airline", 14)}
+
+
+def test_words_after_an_amount_that_are_no_nouns():
+    text = "It paid $57 million overall, $10 million each to two firms, $249 USD a unit and 400,000 plus units."
+    assert {noun for noun, *_ in find_numbers(text)} == set()

@@ -31,6 +31,7 @@ _NOT_COUNTED = {
     "october", "november", "december", "p.m", "a.m", "gmt", "utc", "edt", "est", "bst", "cet", "was", "were",
     "is", "are", "has", "have", "had", "will", "would", "he", "she", "it", "they", "we", "i", "you", "that",
     "than", "as", "more", "less", "from", "with", "after", "before", "about", "into", "over", "under", "since",
+    "plus", "overall", "each", "apiece", "total", "combined", "altogether", "usd", "eur", "gbp",
 }
 _FACT = re.compile(
     r"(?<![\w$€£.,-])(?P<currency>[$€£])?\s?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
@@ -154,6 +155,10 @@ _NOUN_AFTER = re.compile(r"\s+([a-z]{3,}s)\b")
 
 def find_numbers(text: str):
     """(noun, value, shown text, start, end) for each counted number in a text."""
+    # A number the text also writes as part of a name ("Boeing 777", "Windows 7") is that name wherever it stands:
+    # "Qatar will buy 20 larger 777 planes" does not count 777 planes.
+    names = {m.group(1) for m in re.finditer(r"\b[A-Z][\w&-]*\s+(\d+)\b", text)
+             if m.group(0).split()[0].lower() not in _BEFORE_COUNT}
     for match in _FACT.finditer(text):
         noun = match.group("noun")
         if match.group("hyphen") or noun.lower() in _NOT_COUNTED:  # "42-year-old", "3 p.m.", "in 2019 the"
@@ -170,7 +175,7 @@ def find_numbers(text: str):
         number = match.group("number")
         if re.fullmatch(r"(1[89]|20)\d\d", number) and not match.group("currency"):  # a year
             continue
-        if not match.group("currency") and _part_of_name(text, match.start()):
+        if not match.group("currency") and (_part_of_name(text, match.start()) or number in names):
             continue
         value = _value(number, match.group("scale"))
         if not _counts(noun, value, bool(match.group("currency"))):
