@@ -668,3 +668,11 @@ def test_a_clause_after_the_name_is_not_shown_as_its_description():
     assert q.speaker_description == ""
     q = only("“The yard will stay open through the winter,” said Anna Kallio, the yard's director.")
     assert q.speaker_description == "the yard's director"
+
+
+def test_a_title_written_into_the_name_is_shown_as_the_description():
+    text = ("Nordic Ferries Chief Executive Tarvo Kallio announced the order on Monday. Kallio said, “We will build "
+            "the ferries first and the tankers after.”")  # "Tarvo" is on no list of first names
+    q = only(text)
+    assert q.speaker == "Tarvo Kallio"
+    assert q.speaker_description == "Nordic Ferries Chief Executive"

@@ -632,8 +632,20 @@ def _resolve(article: Article, quote: Quote, speaker: _Speaker, cue: str, positi
     if name:
         article.last_speaker = name
         article.last_speaker_at = position
-    return Quote(quote.text, quote.start, quote.end, name, _shown(description if name else speaker.description),
+    shown_name, title = _untitled(name)
+    description = description if name else speaker.description
+    return Quote(quote.text, quote.start, quote.end, shown_name, _shown(description or title),
                  speaker.mention, cue, bool(name))
+
+
+def _untitled(name: str) -> tuple[str, str]:
+    """(the name, the title it was given in) for a name the article first wrote inside a title run ("Aer Lingus Chief
+    Executive Dermot Mannion" -> "Dermot Mannion", "Aer Lingus Chief Executive"); the name as it is otherwise."""
+    tokens = name.split()
+    cut = max((k for k, t in enumerate(tokens[:-2]) if t.lower().rstrip(".") in TITLES), default=-1) + 1
+    if not cut:
+        return name, ""
+    return " ".join(tokens[cut:]), " ".join(tokens[:cut])
 
 
 _CLAUSE_RE = re.compile(r"(?:who|whom|whose|which|that|when|while|after|before|speaking|cited|quoted|according|"
