@@ -299,3 +299,10 @@ def test_photo_captions_not_used():
             "A photo issued by the inspectors of the tram which overturned near the depot, May 3.")
     shown = body_texts(compose_body([Source(id=1, title="Tram overturns in Wexley", text=text)]))
     assert shown == ["A tram overturned in the town of Wexley on Monday morning, injuring nine people."]
+
+
+def test_a_dateline_that_opens_with_the_date_is_cut_off():
+    text = ("November 17, Marrow, Vale County - The Vale rowing club has talked up its chances of winning the first "
+            "regatta of the season on the river. The regatta starts on Saturday morning and runs for three days.")
+    shown = body_texts(compose_body([Source(id=1, title="Rowing club talks up regatta chances", text=text)]))
+    assert shown[0].startswith("The Vale rowing club has talked up")

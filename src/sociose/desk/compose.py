@@ -196,9 +196,14 @@ def clean_headline(title: str, outlet_names: Iterable[str] = ()) -> str:
 # --- sentence candidates -------------------------------------------------------------------------------------------
 
 _AGENCY = r"(?:AP|Reuters|AFP|CNN|UPI|Xinhua|dpa|DPA|IANS|PTI|BBC|ANSA|EFE|Bloomberg|[A-Z][A-Za-z&./' ]{1,30})"
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DATELINE = re.compile(  # used with .match(text, pos): anchored at pos
+    # a date first ("November 17, Brisbane, Australia -"), or a place in capitals first ("WASHINGTON (AP) —")
+    r"(?:(?:" + _MONTH + r" \d{1,2}|\d{1,2} " + _MONTH + r")(?:,? \d{4})?,\s*[A-Z][A-Za-z.'\-]+(?:,?\s[A-Z][A-Za-z.'\-]+){0,4}"
+    r"\s*(?:--|—|–|-|:)\s+|"
     r"(?:[A-Z][A-Z.'/\-]+(?:[ ,]+[A-Z][A-Za-z.'/\-]+){0,4}(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
-    r"(?:,? \d{4})?)?\s*(?:\(" + _AGENCY + r"\))?|\(" + _AGENCY + r"\))\s*(?:--|—|–|-|:)\s+"
+    r"(?:,? \d{4})?)?\s*(?:\(" + _AGENCY + r"\))?|\(" + _AGENCY + r"\))\s*(?:--|—|–|-|:)\s+)"
 )
 _BOILERPLATE = re.compile(
     r"\b(?:read more|read the full|follow us|follow (?:him|her|them|me) on|like us on|sign up (?:for|to|now|here)"
