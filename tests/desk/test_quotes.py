@@ -676,3 +676,10 @@ def test_a_title_written_into_the_name_is_shown_as_the_description():
     q = only(text)
     assert q.speaker == "Tarvo Kallio"
     assert q.speaker_description == "Nordic Ferries Chief Executive"
+
+
+def test_a_title_with_its_own_of_is_not_cut_from_the_name():
+    from sociose.desk.quotes import _untitled
+
+    assert _untitled("Secretary of State Tarvo Kallio") == ("Secretary of State Tarvo Kallio", "")
+    assert _untitled("Vice President Tarvo Kallio") == ("Tarvo Kallio", "Vice President")

@@ -643,8 +643,8 @@ def _untitled(name: str) -> tuple[str, str]:
     Executive Dermot Mannion" -> "Dermot Mannion", "Aer Lingus Chief Executive"); the name as it is otherwise."""
     tokens = name.split()
     cut = max((k for k, t in enumerate(tokens[:-2]) if t.lower().rstrip(".") in TITLES), default=-1) + 1
-    if not cut:
-        return name, ""
+    if not cut or any(t[:1].islower() for t in tokens[cut:]):
+        return name, ""  # no title, or one with its own "of" ("Secretary of State Hillary Clinton"): left whole
     return " ".join(tokens[cut:]), " ".join(tokens[:cut])
 
 
