@@ -200,8 +200,8 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DATELINE = re.compile(  # used with .match(text, pos): anchored at pos
     # a date first ("November 17, Brisbane, Australia -"), or a place in capitals first ("WASHINGTON (AP) —")
-    r"(?:(?:" + _MONTH + r" \d{1,2}|\d{1,2} " + _MONTH + r")(?:,? \d{4})?,\s*[A-Z][A-Za-z.'\-]+(?:,?\s[A-Z][A-Za-z.'\-]+){0,4}"
-    r"\s*(?:--|—|–|-|:)\s+|"
+    r"(?:(?:" + _MONTH + r" \d{1,2}|\d{1,2} " + _MONTH + r")(?:,? \d{4})?,"
+    r"\s*[A-Z][A-Za-z.'\-]+(?:,?\s[A-Z][A-Za-z.'\-]+){0,4}\s*(?:--|—|–|-|:)\s+|"
     r"(?:[A-Z][A-Z.'/\-]+(?:[ ,]+[A-Z][A-Za-z.'/\-]+){0,4}(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
     r"(?:,? \d{4})?)?\s*(?:\(" + _AGENCY + r"\))?|\(" + _AGENCY + r"\))\s*(?:--|—|–|-|:)\s+)"
 )

@@ -169,10 +169,10 @@ def find_numbers(text: str):
         if noun.lower() in _COUNTED_PARTICIPLES and (after := _NOUN_AFTER.match(text, end)) \
                 and after.group(1) not in _NOT_COUNTED:
             noun, end = after.group(1), after.end()
-        if number_word := _NUMBER_WORDS.get(match.group("number").lower()):
-            if number_word <= 10 and _noun(noun) not in _PEOPLE and noun.lower() not in _PEOPLE | _COUNTED_PARTICIPLES:
-                continue  # "two companies", "five colours": small counts in words describe; counts of people stay
         number = match.group("number")
+        in_words = _NUMBER_WORDS.get(number.lower())  # None for digits and for "dozens"
+        if in_words and in_words <= 10 and not _counts_people(noun) and noun.lower() not in _COUNTED_PARTICIPLES:
+            continue  # "two companies", "five colours": small counts in words describe; counts of people stay
         if re.fullmatch(r"(1[89]|20)\d\d", number) and not match.group("currency"):  # a year
             continue
         if not match.group("currency") and (_part_of_name(text, match.start()) or number in names):
@@ -212,9 +212,13 @@ _PEOPLE = frozenset({
 })
 
 
+def _counts_people(noun: str) -> bool:
+    return _noun(noun) in _PEOPLE or noun.lower() in _PEOPLE
+
+
 def _outcome(text: str, start: int, end: int, noun: str) -> str:
     """" killed", " injured", ... when the words around a count of people say what befell them, else ""."""
-    if _noun(noun) not in _PEOPLE and noun.lower() not in _PEOPLE:
+    if not _counts_people(noun):
         return ""
     m = _OUTCOME_AFTER.match(text, end, end + 60) or _OUTCOME_BEFORE.search(text, max(0, start - 40), start)
     return next((f" {name}" for name, _ in _OUTCOMES if m.group(name)), "") if m else ""

@@ -216,8 +216,8 @@ def _parse_speaker(phrase: str) -> _Speaker | None:
         if appos:
             return _parse_speaker(appos)
         return None
-    if appos and tokens[-1].lower().rstrip(".") in TITLES and _name_only(appos):
-        return _Speaker("name", _name_only(appos), head, _name_only(appos))  # "Ryanair's CEO, Michael O'Leary,"
+    if appos and tokens[-1].lower().rstrip(".") in TITLES and (appos_name := _name_only(appos)):
+        return _Speaker("name", appos_name, head, appos_name)  # "Ryanair's CEO, Michael O'Leary,"
     if not _is_namey(tokens[-1]) or tokens[-1].lower() in _PARTICLES:
         if tokens[0].lower() not in _DETERMINERS and not tokens[0][0].isupper():
             if len(tokens) > 1:

@@ -136,7 +136,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
     if not articles:
         return []
     prepared = dict(prepared or {})
-    assigned = _memberships([article.id for article in articles if article.id not in prepared])
+    assigned = set(_assigned_ids([article.id for article in articles if article.id not in prepared]))
     for article in articles:
         if article.id not in prepared and article.id not in assigned:
             prepared[article.id] = prepare(article)
@@ -162,14 +162,20 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
     return [memberships[article.id] for article in articles]
 
 
-def _memberships(article_ids: list[int]) -> dict[int, Membership]:
-    """The memberships of those of these articles that are assigned, by article id."""
+def _assigned_ids(article_ids: list[int]) -> list[int]:
+    """Those of these articles that are assigned (usually none: a raw statement)."""
     assigned = []
-    with connection.cursor() as cursor:  # usually none are: a raw statement, the ORM only for those found
+    with connection.cursor() as cursor:
         for start in range(0, len(article_ids), 500):
             where, params = in_list("article_id", article_ids[start:start + 500], "bigint")
             cursor.execute(f"SELECT article_id FROM {Membership._meta.db_table} WHERE {where}", params)
             assigned += [row[0] for row in cursor.fetchall()]
+    return assigned
+
+
+def _memberships(article_ids: list[int]) -> dict[int, Membership]:
+    """The memberships of those of these articles that are assigned, by article id (the ORM only for those)."""
+    assigned = _assigned_ids(article_ids)
     found: dict[int, Membership] = {}
     for start in range(0, len(assigned), 500):
         chunk = assigned[start:start + 500]
