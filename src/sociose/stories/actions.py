@@ -9,7 +9,8 @@ extracting pages, so serialising them costs little.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from sociose.stories.entities import Entity, extract_entities
 from sociose.stories.index import (
     DbStoryIndex,
     DbTermStats,
+    clustering_state,
+    forget_known,
     in_list,
     new_version,
     read_datetime,
@@ -38,10 +41,16 @@ _LOCK_ID = 0x5C1_0_5E  # any constant shared by every worker
 RECLUSTER_BATCH = 500  # articles per transaction when reclustering (see assign_stories)
 
 
-def _lock_clustering() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+@contextmanager
+def _locked() -> Iterator[None]:
+    """A transaction under the clustering lock, in which the engine uses what this worker knows of its state (see
+    stories/index.py)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        with clustering_state():
+            yield
 
 
 def article_time(article: Article):
@@ -140,8 +149,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
     for article in articles:
         if article.id not in prepared and article.id not in assigned:
             prepared[article.id] = prepare(article)
-    with transaction.atomic():
-        _lock_clustering()
+    with _locked():
         memberships = _memberships([article.id for article in articles])  # again: another worker may have been first
         clusterer = _clusterer()
         changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
@@ -290,8 +298,7 @@ def do_merge_stories(kept: Story, absorbed: Story, *, actor=None, automatic: boo
     """Move every article of `absorbed` into `kept`, record the merge, and leave `absorbed` pointing to `kept`."""
     if kept.id == absorbed.id:
         raise ValueError("a story cannot be merged into itself")
-    with transaction.atomic():
-        _lock_clustering()
+    with _locked():
         _clusterer().merge(kept.id, absorbed.id)
         _move_members(kept, absorbed, actor=actor, automatic=automatic, reason=reason)
     kept.refresh_from_db()
@@ -317,8 +324,7 @@ def _move_members(kept: Story, absorbed: Story, *, actor, automatic: bool, reaso
 def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reason: str) -> Story:
     """Move the given articles of a story into a new story, and record the split."""
     article_ids = sorted(set(article_ids))
-    with transaction.atomic():
-        _lock_clustering()
+    with _locked():
         members = Membership.objects.filter(story=story, article_id__in=article_ids)
         if len(members) != len(article_ids):
             raise ValueError("every article to split off must belong to the story")
@@ -340,8 +346,8 @@ def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reas
 
 def recluster() -> int:
     """Forget every story and cluster the whole archive again, in publication order. Returns the story count."""
-    with transaction.atomic():
-        _lock_clustering()
+    with _locked():
+        forget_known()  # everything goes: nothing known of the old state is true of the new
         StoryEvent.objects.all().delete()
         Membership.objects.all().delete()
         StoryKey.objects.all().delete()

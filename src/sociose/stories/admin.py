@@ -19,9 +19,9 @@ class StoryAdmin(admin.ModelAdmin):
                     "first_seen", "last_seen", "score", "pinned"]
     list_filter = ["pinned"]
     search_fields = ["title"]
-    readonly_fields = ["summary", "score", "score_inputs", "article_count", "independent_count", "reprint_count",
-                       "outlet_count", "first_outlet", "first_seen", "last_seen", "merged_into", "created_at",
-                       "updated_at"]
+    readonly_fields = ["summary", "version", "score", "score_inputs", "article_count", "independent_count",
+                       "reprint_count", "outlet_count", "first_outlet", "first_seen", "last_seen", "merged_into",
+                       "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["merge_stories"]
 

@@ -3,17 +3,31 @@
 These implement `clustering.TermStats` and `clustering.StoryIndex` with a few raw SQL statements each, because
 they run for every article on the ingest hot path (the ORM's per-query overhead would be most of the cost).
 The cost of one lookup does not grow with the archive: each key's postings are read newest first, at most
-INDEX_PER_KEY of them, within the time window, from an index on (key, last_seen, id, story) that holds everything
-a lookup reads: no table row is visited per posting (at a million articles those visits were most of a lookup).
+INDEX_PER_KEY of them, from an index on (key, last_seen, id, story) that holds everything a lookup reads: no table
+row is visited per posting (at a million articles those visits were most of a lookup).
+
+What a worker has read and written is also kept in its memory (`Known`): each looked-up key's newest postings, the
+document frequencies, the stories' versions. Inside a locked clustering transaction (`clustering_state`) the engine
+reads from there, and the database only for what it does not know yet, while every write still goes to the
+database at once, except the frequency counts of terms already known, which are added up and written once, at the
+end of the transaction. What is known stays true only while no one else changes the state: every transaction that
+changes it writes a new random `ClusteringState.generation`, and the next transaction drops everything known when
+the generation is not the one this worker wrote. A lone worker (a small site, a backlog) keeps what it knows from
+batch to batch; workers that take turns read from the database as they would without it. A process keeps what it
+knows in bounded memory (the least recently used keys are dropped).
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import json
 import math
 import secrets
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -21,11 +35,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sociose.stories.clustering import INDEX_ENTITIES, INDEX_LIMIT, INDEX_PER_KEY, INDEX_TERMS, StorySummary
-from sociose.stories.models import Story, StoryKey, TermStat
+from sociose.stories.models import ClusteringState, Story, StoryKey, TermStat
 
 # Parsed summaries of recently seen stories, per process: story id -> (version, summary). Bounded; the oldest go first.
 _CACHE: dict[int, tuple[int, StorySummary | None]] = {}
 _CACHE_SIZE = 20_000
+
+# Bounds of what a worker keeps between transactions (about 200 bytes a posting, 150 bytes a term).
+KNOWN_POSTINGS = 300_000
+KNOWN_TERMS = 400_000
+KNOWN_VERSIONS = 400_000
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def new_version() -> int:
@@ -64,15 +86,171 @@ def in_list(column: str, values: list, sql_type: str) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+def _micros(value: datetime) -> int:
+    """A time as whole microseconds since 1970: exact, and ordered as the database orders the times."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
 def _remember(story_id: int, version: int, summary: StorySummary | None) -> None:
     _CACHE[story_id] = (version, summary)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
 
 
+# --- what a worker knows -------------------------------------------------------------------------------------------
+
+# A posting as a worker keeps it: (last_seen in microseconds, -posting id, story id). A key's postings are kept in a
+# list in ascending order of that tuple, the oldest first: read backwards, it is the order the database reads them
+# in (newest first, the lowest id first among equal times).
+Posting = tuple[int, int, int]
+
+
+class Known:
+    """What one worker knows of the clustering state (see the module docstring). `postings[key]` holds the key's
+    newest postings, the newest `len` of them: every posting the key has when the key is in `complete`."""
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.open = False
+        self.per_key = INDEX_PER_KEY
+        self.df: dict[str, int] = {}  # term -> documents, including `pending`
+        self.pending: dict[str, int] = {}  # documents counted in this transaction and not written yet
+        self.postings: dict[str, list[Posting]] = {}  # least recently used first
+        self.complete: set[str] = set()
+        self.posting_count = 0
+        self.versions: dict[int, int] = {}  # story id -> its summary's version
+
+    def forget(self) -> None:
+        self.generation = None
+        self.df, self.pending, self.postings, self.complete, self.versions = {}, {}, {}, set(), {}
+        self.posting_count = 0
+
+    def keep(self, key: str, postings: list[Posting], complete: bool) -> None:
+        self.drop(key)
+        self.postings[key] = postings
+        self.posting_count += len(postings)
+        if complete:
+            self.complete.add(key)
+        while self.posting_count > KNOWN_POSTINGS and len(self.postings) > 1:
+            self.drop(next(iter(self.postings)))
+
+    def drop(self, key: str) -> None:
+        postings = self.postings.pop(key, None)
+        if postings is not None:
+            self.posting_count -= len(postings)
+        self.complete.discard(key)
+
+    def add_posting(self, key: str, posting: Posting) -> None:
+        """A posting the key gained (a new key of a story, or a story's posting at a new time), if the key is known."""
+        postings = self.postings.get(key)
+        if postings is None:
+            return
+        if key not in self.complete and (not postings or posting < postings[0]):
+            return  # older than every posting known: postings not known may lie between
+        bisect.insort(postings, posting)
+        self.posting_count += 1
+        if len(postings) > 2 * self.per_key:  # keep the newest per_key: still the key's newest
+            cut = len(postings) - self.per_key
+            del postings[:cut]
+            self.posting_count -= cut
+            self.complete.discard(key)
+
+    def remove_posting(self, key: str, posting: Posting) -> None:
+        postings = self.postings.get(key)
+        if postings is None:
+            return
+        at = bisect.bisect_left(postings, posting)
+        if at < len(postings) and postings[at] == posting:
+            del postings[at]
+            self.posting_count -= 1
+        if key not in self.complete and len(postings) < self.per_key:
+            self.drop(key)  # the key may have older postings, not known, that now belong to its newest
+
+
+_LOCAL = threading.local()
+
+
+def _known() -> Known:
+    known = getattr(_LOCAL, "known", None)
+    if known is None:
+        known = _LOCAL.known = Known()
+    return known
+
+
+def _open_known() -> Known | None:
+    """What this worker knows, inside a clustering transaction; None outside one (read the database instead)."""
+    known = _known()
+    return known if known.open else None
+
+
+def forget_known() -> None:
+    """Forget what this worker knows (after changing the state other than through DbStoryIndex and DbTermStats)."""
+    _known().forget()
+
+
+@contextmanager
+def clustering_state() -> Iterator[None]:
+    """Use and keep what this worker knows for the length of a locked clustering transaction: call it just after
+    taking the clustering lock, inside the transaction. Forgets everything on an error (the transaction rolls back)."""
+    known = _known()
+    if known.open:  # nested in a transaction that already does this
+        yield
+        return
+    state = ClusteringState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT generation FROM {state} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None or row[0] != known.generation:
+        known.forget()
+    if len(known.df) > KNOWN_TERMS:
+        known.df = {}
+    if len(known.versions) > KNOWN_VERSIONS:
+        known.versions = {}
+    known.open = True
+    try:
+        yield
+        _flush_counts(known)
+        generation = new_version()
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {state} SET generation = %s WHERE id = 1", [generation])
+            if cursor.rowcount == 0:
+                cursor.execute(f"INSERT INTO {state} (id, generation) VALUES (1, %s)", [generation])
+        known.generation = generation
+    except BaseException:
+        known.forget()
+        raise
+    finally:
+        known.open = False
+
+
+def _flush_counts(known: Known) -> None:
+    """Write the document counts added up in memory (terms in sorted order, so writers cannot deadlock)."""
+    if not known.pending:
+        return
+    counts = sorted(known.pending.items())
+    known.pending = {}
+    table = TermStat._meta.db_table
+    upsert = f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + excluded.documents"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {table} (term, documents) SELECT json_extract(value, '$[0]'), "
+                           f"json_extract(value, '$[1]') FROM json_each(%s) WHERE true " + upsert,
+                           [json.dumps(counts)])
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"INSERT INTO {table} (term, documents) SELECT * FROM unnest(%s::text[], %s::int[]) "
+                           + upsert, [[term for term, _ in counts], [count for _, count in counts]])
+        else:
+            cursor.executemany(f"INSERT INTO {table} (term, documents) VALUES (%s, %s) " + upsert, counts)
+
+
+# --- the state interfaces ------------------------------------------------------------------------------------------
+
+
 class DbTermStats:
-    """Document frequencies in the TermStat table. `add_document` counts an article and reads back the frequencies
-    it bumped in the same statement, so the `idf` calls that follow for the same article need no further query."""
+    """Document frequencies in the TermStat table. `add_document` counts an article and learns the frequencies it
+    bumped, so the `idf` calls that follow for the same article need no further query: for terms this worker does
+    not know yet, by one statement that counts and reads back; for those it knows, in memory (written at the end
+    of the transaction)."""
 
     def __init__(self) -> None:
         self.df: dict[str, int] = {}
@@ -81,6 +259,25 @@ class DbTermStats:
     def add_document(self, keys: Iterable[str]) -> None:
         # sorted: concurrent writers touch rows in one order, so they cannot deadlock
         rows = ["", *sorted(set(keys) - {""})]
+        known = _open_known()
+        if known is None:
+            df = self._count(rows)
+        else:
+            df, pending = known.df, known.pending
+            missing = [key for key in rows if key not in df]
+            for key in rows:
+                if key in df:
+                    df[key] += 1
+                    pending[key] = pending.get(key, 0) + 1
+            if missing:
+                df.update(self._count(missing))
+            df = {key: df[key] for key in rows}
+        self.documents = df.pop("", 0)
+        self.df = df
+
+    @staticmethod
+    def _count(rows: list[str]) -> dict[str, int]:
+        """Count one more document for each of these keys in the table, and return their new frequencies."""
         table = TermStat._meta.db_table
         upsert = (f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + 1 RETURNING term, documents")
         with connection.cursor() as cursor:
@@ -92,12 +289,13 @@ class DbTermStats:
             else:
                 cursor.execute(f"INSERT INTO {table} (term, documents) VALUES {', '.join(['(%s, 1)'] * len(rows))} "
                                + upsert, rows)
-            df = dict(cursor.fetchall())
-        self.documents = df.pop("", 0)
-        self.df = df
+            return dict(cursor.fetchall())
 
     def load(self, keys: Iterable[str]) -> None:
         """Read the frequencies of these keys (and the article count) without counting a new document."""
+        known = _open_known()
+        if known is not None:
+            _flush_counts(known)
         keys = sorted(set(keys))
         self.df = {}
         with connection.cursor() as cursor:
@@ -121,69 +319,105 @@ class DbStoryIndex:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
 
+    def _known(self) -> Known | None:
+        known = _open_known()
+        if known is not None and known.per_key != self.per_key:  # postings kept for another shape of index
+            known.postings, known.complete, known.posting_count, known.per_key = {}, set(), 0, self.per_key
+        return known
+
     def candidates(self, keys: Mapping[str, int], when: datetime | None,
                    window: timedelta) -> list[tuple[int, StorySummary]]:
         keys = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200]
         if not keys:
             return []
-        since = (when - window) if when is not None else datetime(1, 1, 2, tzinfo=UTC)
-        table, stories = StoryKey._meta.db_table, Story._meta.db_table
-        # Per key, its newest postings (ties in time by row id, as the covering index orders them); their weights
-        # (integers, so the sums are exact in any order) summed per story; the best `limit` stories, with their
-        # summaries' versions.
-        newest = f"AND last_seen >= %s ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # all in one statement (a story's postings carry its last_seen)
-                cursor.execute(
-                    f"SELECT g.story_id, s.version FROM (SELECT p.story_id, SUM(k.weight) AS shared, MAX(p.last_seen) "
-                    f"AS seen FROM unnest(%s::text[], %s::bigint[]) AS k(key, weight) CROSS JOIN LATERAL (SELECT "
-                    f"story_id, last_seen FROM {table} WHERE key = k.key {newest}) AS p GROUP BY p.story_id ORDER BY "
-                    f"shared DESC, seen DESC, p.story_id LIMIT {int(self.limit)}) AS g JOIN {stories} AS s ON s.id = "
-                    f"g.story_id ORDER BY g.shared DESC, g.seen DESC, g.story_id",
-                    [[key for key, _ in keys], [weight for _, weight in keys], since])
-                ranked = cursor.fetchall()
-            else:
-                ranked = self._rank_sqlite(cursor, keys, since, newest)
-        summaries = self._summaries([story_id for story_id, _ in ranked], dict(ranked))
-        return [(story_id, summaries[story_id]) for story_id, _ in ranked if summaries.get(story_id)]
-
-    def _rank_sqlite(self, cursor, keys: list[tuple[str, int]], since: datetime, newest: str) -> list[tuple[int, int]]:
-        """The SQLite lookup: each key's postings come back as one row of story ids, read from the covering index
-        alone, and are summed here. (Summing them in SQL, GROUP BY through a temporary B-tree, took longer than the
-        reading itself; so does handing back a row per posting.)"""
-        table, stories = StoryKey._meta.db_table, Story._meta.db_table
-        cursor.execute(" UNION ALL ".join(f"SELECT (SELECT group_concat(story_id) FROM (SELECT story_id FROM {table} "
-                                          f"WHERE key = %s {newest}))" for _ in keys),
-                       [value for key, _ in keys for value in (key, since)])
+        since = _micros(when - window) if when is not None else None
+        known = self._known()
+        postings = self._postings([key for key, _ in keys], known)
+        # Per key, its newest postings within the window; their weights (integers, so the sums are exact in any
+        # order) summed per story; the best `limit` stories: most shared weight, then the most recently active,
+        # then the lowest id. (A story's postings all carry its last_seen.)
         shared: dict[int, int] = {}
+        seen: dict[int, int] = {}
         get = shared.get
-        for (ids,), (_, weight) in zip(cursor.fetchall(), keys, strict=True):
-            for story_id in map(int, ids.split(",")) if ids else ():
+        for key, weight in keys:
+            for stamp, _, story_id in itertools.islice(reversed(postings.get(key, ())), self.per_key):
+                if since is not None and stamp < since:
+                    break
                 shared[story_id] = get(story_id, 0) + weight
+                seen[story_id] = stamp
         if not shared:
             return []
         cutoff = heapq.nlargest(self.limit, shared.values())[-1]
-        pool = [story_id for story_id, weight in shared.items() if weight >= cutoff]  # the best, and all tied last
-        where, params = in_list("id", pool, "bigint")
-        cursor.execute(f"SELECT id, version, last_seen FROM {stories} WHERE {where}", params)
-        found = {story_id: (version, read_datetime(last_seen)) for story_id, version, last_seen in cursor.fetchall()}
-        pool = sorted(story_id for story_id in pool if story_id in found)
-        pool.sort(key=lambda story_id: found[story_id][1], reverse=True)  # stable: the lowest id first among equals
+        pool = sorted(story_id for story_id, weight in shared.items() if weight >= cutoff)  # and all tied last
+        pool.sort(key=seen.__getitem__, reverse=True)  # stable: the lowest id first among equals
         pool.sort(key=shared.__getitem__, reverse=True)
-        return [(story_id, found[story_id][0]) for story_id in pool[: self.limit]]
+        ranked = pool[: self.limit]
+        summaries = self._summaries(ranked)
+        return [(story_id, summaries[story_id]) for story_id in ranked if summaries.get(story_id)]
+
+    def _postings(self, keys: list[str], known: Known | None) -> dict[str, list[Posting]]:
+        """Each key's newest postings (at least `per_key` of them, or all), from what this worker knows or read now."""
+        if known is None:
+            return self._read_postings(keys)
+        found, missing = {}, []
+        for key in keys:
+            postings = known.postings.pop(key, None)
+            if postings is None:
+                missing.append(key)
+            else:
+                known.postings[key] = found[key] = postings  # now the most recently used
+        for key, postings in self._read_postings(missing).items():
+            known.keep(key, postings, complete=len(postings) < self.per_key)
+            found[key] = postings
+        return found
+
+    def _read_postings(self, keys: list[str]) -> dict[str, list[Posting]]:
+        """Each key's `per_key` newest postings, whatever their age, from the covering index alone."""
+        if not keys:
+            return {}
+        table = StoryKey._meta.db_table
+        newest = f"ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT k.n, p.last_seen, p.id, p.story_id FROM unnest(%s::text[]) WITH ORDINALITY "
+                               f"AS k(key, n) CROSS JOIN LATERAL (SELECT last_seen, id, story_id FROM {table} WHERE "
+                               f"key = k.key {newest}) AS p", [keys])
+                rows = [(n - 1, last_seen, posting_id, story_id) for n, last_seen, posting_id, story_id
+                        in cursor.fetchall()]
+            else:
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT last_seen, id, story_id FROM {table} "
+                                                  f"WHERE key = %s {newest})" for n in range(len(keys))), keys)
+                rows = cursor.fetchall()
+        found: dict[str, list[Posting]] = {key: [] for key in keys}
+        stamps: dict = {}  # a story's postings share one last_seen: read each once
+        for n, last_seen, posting_id, story_id in rows:
+            stamp = stamps.get(last_seen)
+            if stamp is None:
+                stamp = stamps[last_seen] = _micros(read_datetime(last_seen))
+            found[keys[n]].append((stamp, -posting_id, story_id))
+        for postings in found.values():
+            postings.sort()
+        return found
 
     def _summaries(self, ids: list[int], versions: dict[int, int] | None = None) -> dict[int, StorySummary]:
         """Summaries by story id, parsed once per version: a candidate story is looked up far more often than it
-        changes, and parsing its JSON would otherwise be the largest cost of a lookup. `versions`, when the caller
-        has read them, saves reading them again."""
+        changes, and parsing its JSON would otherwise be the largest cost of a lookup. The versions come from what
+        this worker knows, else from the database."""
         if not ids:
             return {}
         table = Story._meta.db_table
+        known = _open_known()
+        if versions is None:
+            versions = {i: known.versions[i] for i in ids if i in known.versions} if known is not None else {}
         with connection.cursor() as cursor:
-            if versions is None:
-                where, params = in_list("id", ids, "bigint")
+            unknown = [i for i in ids if i not in versions]
+            if unknown:
+                where, params = in_list("id", unknown, "bigint")
                 cursor.execute(f"SELECT id, version FROM {table} WHERE {where}", params)
-                versions = dict(cursor.fetchall())
+                read = dict(cursor.fetchall())
+                versions.update(read)
+                if known is not None:
+                    known.versions.update(read)
             stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
             if stale:
                 summary_field = Story._meta.get_field("summary")
@@ -198,9 +432,10 @@ class DbStoryIndex:
         return self._summaries([story_id])[story_id]
 
     def add(self, story_id: int, summary: StorySummary) -> None:
-        self.update(story_id, summary, old_keys=set())
+        self.update(story_id, summary, new=True)
 
-    def update(self, story_id: int, summary: StorySummary, old_keys: set[str] | None = None) -> None:
+    def update(self, story_id: int, summary: StorySummary, *, new: bool = False) -> None:
+        """Store a story's summary and move its postings to its new keys and last_seen (`new`: it has none yet)."""
         table = StoryKey._meta.db_table
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
         version = new_version()
@@ -211,22 +446,51 @@ class DbStoryIndex:
                 "version = %s WHERE id = %s",
                 [write_json(Story, "summary", data), write_datetime(summary.first_seen),
                  write_datetime(summary.last_seen), summary.size, version, story_id])
-            if old_keys is None:
-                cursor.execute(f"SELECT key FROM {table} WHERE story_id = %s", [story_id])
-                old_keys = {row[0] for row in cursor.fetchall()}
-            gone = sorted(old_keys - new_keys)
+            old = {} if new else self._postings_of(cursor, story_id)
+            stamp = _micros(summary.last_seen)
+            gone = sorted(old.keys() - new_keys)
             if gone:
                 where, params = in_list("key", gone, "text")
                 cursor.execute(f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params])
-            cursor.execute(f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
-            cursor.executemany(f"INSERT INTO {table} (story_id, key, last_seen) VALUES (%s, %s, %s)",
-                               [(story_id, key, summary.last_seen) for key in sorted(new_keys - old_keys)])
+            if any(old_stamp != stamp for _, old_stamp in old.values()):
+                cursor.execute(f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
+            added = sorted(new_keys - old.keys())
+            if added:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, unnest(%s::text[]), %s "
+                                   "RETURNING key, id", [story_id, added, summary.last_seen])
+                else:
+                    cursor.execute(f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM "
+                                   "json_each(%s) RETURNING key, id", [story_id, summary.last_seen, json.dumps(added)])
+                added_ids = cursor.fetchall()
+        known = self._known()
+        if known is not None:
+            for key, (posting_id, old_stamp) in old.items():
+                known.remove_posting(key, (old_stamp, -posting_id, story_id))
+                if key in new_keys:
+                    known.add_posting(key, (stamp, -posting_id, story_id))
+            for key, posting_id in added_ids if added else ():
+                known.add_posting(key, (stamp, -posting_id, story_id))
+            known.versions[story_id] = version
         if connection.vendor == "sqlite":
             # SQLite keeps JSON text as written, so the summary read back would be this one, key order and all: cache
             # it under its new version. (PostgreSQL's jsonb reorders keys, and the order of a centroid's terms is the
             # order its floats are summed in, so there the next lookup reads the stored summary back.)
             _remember(story_id, version, StorySummary.from_dict(data))
 
-    def remove(self, story_id: int) -> None:
-        StoryKey.objects.filter(story_id=story_id).delete()
+    @staticmethod
+    def _postings_of(cursor, story_id: int) -> dict[str, tuple[int, int]]:
+        """A story's postings: key -> (posting id, last_seen in microseconds)."""
+        cursor.execute(f"SELECT key, id, last_seen FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
+        return {key: (posting_id, _micros(read_datetime(last_seen))) for key, posting_id, last_seen
+                in cursor.fetchall()}
 
+    def remove(self, story_id: int) -> None:
+        with connection.cursor() as cursor:
+            old = self._postings_of(cursor, story_id)
+            cursor.execute(f"DELETE FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
+        known = self._known()
+        if known is not None:
+            for key, (posting_id, stamp) in old.items():
+                known.remove_posting(key, (stamp, -posting_id, story_id))
+            known.versions.pop(story_id, None)

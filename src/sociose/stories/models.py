@@ -80,6 +80,14 @@ class TermStat(models.Model):
     documents = models.PositiveIntegerField(default=0)
 
 
+class ClusteringState(models.Model):
+    """One row: the generation of the clustering state (term statistics and index). Every transaction that changes
+    them writes a new random generation, so a worker whose cached copy carries the generation it last wrote knows
+    no one else has changed the state since (see stories/index.py)."""
+
+    generation = models.BigIntegerField()
+
+
 class ArticleEntity(models.Model):
     """A person, organisation or place named in an article."""
 

@@ -1,0 +1,141 @@
+"""What a worker knows of the clustering state (stories/index.py): it never changes an answer, and it is dropped when
+anyone else changes the state."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from sociose.stories import actions, index
+from sociose.stories.clustering import MemoryTermStats, StorySummary
+from sociose.stories.index import DbStoryIndex, DbTermStats, Known, clustering_state
+from sociose.stories.models import ArticleEntity, Membership, Story, TermStat
+from tests.stories.test_story_actions import events, giveme_articles, partition, store
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+WORDS = "flood rain river dam".split()
+
+
+@contextmanager
+def worker(known: Known):
+    """Run as a worker whose memory is `known` (each worker process has its own)."""
+    saved = index._known()
+    index._LOCAL.known = known
+    try:
+        yield
+    finally:
+        index._LOCAL.known = saved
+
+
+def from_the_database(index_: DbStoryIndex, keys, when):
+    """The lookup as a worker that knows nothing gives it: straight from the database."""
+    with worker(Known()):
+        return [story_id for story_id, _ in index_.candidates(keys, when, timedelta(days=30))]
+
+
+operation = st.one_of(
+    st.tuples(st.just("add"), st.sets(st.sampled_from(WORDS), min_size=1, max_size=4), st.integers(0, 5)),
+    st.tuples(st.just("update"), st.sets(st.sampled_from(WORDS), min_size=1, max_size=4), st.integers(0, 5),
+              st.integers(0, 50)),
+    st.tuples(st.just("remove"), st.integers(0, 50)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(per_key=st.sampled_from([1, 2, 3, 64]), operations=st.lists(operation, min_size=1, max_size=30),
+       query=st.sets(st.sampled_from(WORDS), min_size=1, max_size=5))
+# A story outside the newest posting it knows moves up, but not past it: the worker must not take it for the
+# next newest, which it does not know (the story at 3); then the newest goes.
+@example(per_key=1, query={"flood"}, operations=[("add", {"flood"}, 5), ("add", {"flood"}, 0), ("add", {"flood"}, 3),
+                                                 ("update", {"flood"}, 1, 1), ("remove", 0)])
+def test_what_a_worker_knows_never_changes_a_lookup(per_key, operations, query):
+    """Stories added, moved to other keys and times (later or earlier: a split moves a story back), removed, over
+    several transactions: after each step the lookup from what the worker knows is the database's own. Few words
+    and few distinct times, so that keys overflow `per_key` and times tie."""
+    with transaction.atomic():
+        live: list[int] = []
+        db = DbStoryIndex(per_key=per_key, limit=5)
+        keys = {"t:" + word: 1000 - n for n, word in enumerate(sorted(query))}
+        when = T0 + timedelta(hours=6)
+        me = Known()
+        steps = [operations[i:i + 6] for i in range(0, len(operations), 6)]  # a transaction every six steps
+        with worker(me):
+            for step in steps:
+                with clustering_state():
+                    for op in step:
+                        if op[0] == "add":
+                            story_id = actions._new_story_id()
+                            db.add(story_id, StorySummary(centroid=dict.fromkeys(op[1], 1.0),
+                                                          first_seen=T0, last_seen=T0 + timedelta(hours=op[2]), size=1))
+                            live.append(story_id)
+                        elif op[0] == "update" and live:
+                            story_id = live[op[3] % len(live)]
+                            db.update(story_id, StorySummary(centroid=dict.fromkeys(op[1], 1.0), first_seen=T0,
+                                                             last_seen=T0 + timedelta(hours=op[2]), size=2))
+                        elif op[0] == "remove" and live:
+                            db.remove(live.pop(op[1] % len(live)))
+                        known = [story_id for story_id, _ in db.candidates(keys, when, timedelta(days=30))]
+                        assert known == from_the_database(db, keys, when), op
+        transaction.set_rollback(True)
+
+
+def test_term_counts_kept_in_memory_are_written_when_the_transaction_ends():
+    documents = [["a", "b"], ["b", "c"], ["a", "b", "c"], ["c"], ["d", "a"]]
+    memory = MemoryTermStats()
+    with worker(Known()):
+        for batch in (documents[:2], documents[2:]):  # the second transaction counts known terms in memory
+            with transaction.atomic(), clustering_state():
+                stats = DbTermStats()
+                for document in batch:
+                    stats.add_document(document)
+                    memory.add_document(document)
+                    assert [stats.idf(key) for key in "abcd"] == [memory.idf(key) if key in document else
+                                                                  memory.idf("\0") for key in "abcd"]
+    assert dict(TermStat.objects.values_list("term", "documents")) == {"": 5, **memory.df}
+
+
+def test_workers_taking_turns_give_the_stories_one_worker_gives():
+    """Each worker drops what it knows when the other has written since: otherwise the postings it keeps would miss
+    the other's stories."""
+    records = [r for group in list(events(giveme_articles()).values())[:4] for r in group]
+    articles = [store(r) for r in records]
+    for article in articles:
+        actions.assign_story(article)
+    one_worker = dict(Membership.objects.values_list("article_id", "story_id"))
+    Membership.objects.all().delete()  # forget every story; the articles are assigned again, taking turns
+    Story.objects.all().delete()
+    TermStat.objects.all().delete()
+    ArticleEntity.objects.all().delete()
+    first, second = Known(), Known()
+    for n, article in enumerate(articles):
+        with worker(first if n % 3 else second):
+            actions.assign_story(article)
+    assert partition(dict(Membership.objects.values_list("article_id", "story_id"))) == partition(one_worker)
+
+
+def test_a_story_deleted_by_an_editor_is_forgotten():
+    """Deleting outside the engine (the admin, a script) makes every worker read the state afresh."""
+    group = list(events(giveme_articles()).values())[0][:3]
+    articles = [store(record) for record in group]
+    story_id = actions.assign_story(articles[0]).story_id
+    Story.objects.filter(id=story_id).delete()
+    membership = actions.assign_story(articles[1])
+    assert membership.story_id != story_id and Story.objects.filter(id=membership.story_id).exists()
+
+
+def test_an_error_in_a_transaction_forgets_what_it_learnt():
+    group = list(events(giveme_articles()).values())[0][:2]
+    articles = [store(record) for record in group]
+    actions.assign_story(articles[0])
+    with pytest.raises(RuntimeError), transaction.atomic(), actions._locked():
+        DbTermStats().add_document(["t:rolled-back"])
+        raise RuntimeError("the transaction rolls back")
+    assert index._known().df == {} and index._known().generation is None
+    assert not TermStat.objects.filter(term="t:rolled-back").exists()
