@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sociose.stories import actions, index
 from sociose.stories.clustering import MemoryTermStats, StorySummary
 from sociose.stories.index import DbStoryIndex, DbTermStats, Known, clustering_state
-from sociose.stories.models import ArticleEntity, Membership, Story, TermStat
+from sociose.stories.models import ArticleEntity, Membership, Story, StoryKey, TermStat
 from tests.stories.test_story_actions import events, giveme_articles, partition, store
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,12 @@ def test_what_a_worker_knows_never_changes_a_lookup(per_key, operations, query):
                                                              last_seen=T0 + timedelta(hours=op[2]), size=2))
                         elif op[0] == "remove" and live:
                             db.remove(live.pop(op[1] % len(live)))
+                        for story_id in live:  # what the worker knew of a story's postings moved the right ones
+                            summary = db.get(story_id)
+                            postings = StoryKey.objects.filter(story_id=story_id)
+                            assert set(postings.values_list("key", flat=True)) == \
+                                summary.keys(db.terms_per_story, db.entities_per_story)
+                            assert set(postings.values_list("last_seen", flat=True)) == {summary.last_seen}
                         known = [story_id for story_id, _ in db.candidates(keys, when, timedelta(days=30))]
                         assert known == from_the_database(db, keys, when), op
         transaction.set_rollback(True)

@@ -45,6 +45,7 @@ _CACHE_SIZE = 20_000
 KNOWN_POSTINGS = 300_000
 KNOWN_TERMS = 400_000
 KNOWN_VERSIONS = 400_000
+KNOWN_STORIES = 5_000  # stories whose postings are known (about 5 kB each)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -119,11 +120,20 @@ class Known:
         self.complete: set[str] = set()
         self.posting_count = 0
         self.versions: dict[int, int] = {}  # story id -> its summary's version
+        # story id -> its postings, key -> (posting id, last_seen in microseconds); least recently written first
+        self.stories: dict[int, dict[str, tuple[int, int]]] = {}
 
     def forget(self) -> None:
         self.generation = None
         self.df, self.pending, self.postings, self.complete, self.versions = {}, {}, {}, set(), {}
         self.posting_count = 0
+        self.stories = {}
+
+    def keep_story(self, story_id: int, postings: dict[str, tuple[int, int]]) -> None:
+        self.stories.pop(story_id, None)
+        self.stories[story_id] = postings
+        if len(self.stories) > KNOWN_STORIES:
+            del self.stories[next(iter(self.stories))]
 
     def keep(self, key: str, postings: list[Posting], complete: bool) -> None:
         self.drop(key)
@@ -446,7 +456,8 @@ class DbStoryIndex:
                 "version = %s WHERE id = %s",
                 [write_json(Story, "summary", data), write_datetime(summary.first_seen),
                  write_datetime(summary.last_seen), summary.size, version, story_id])
-            old = {} if new else self._postings_of(cursor, story_id)
+            known = self._known()
+            old = {} if new else self._postings_of(cursor, story_id, known)
             stamp = _micros(summary.last_seen)
             gone = sorted(old.keys() - new_keys)
             if gone:
@@ -463,7 +474,6 @@ class DbStoryIndex:
                     cursor.execute(f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM "
                                    "json_each(%s) RETURNING key, id", [story_id, summary.last_seen, json.dumps(added)])
                 added_ids = cursor.fetchall()
-        known = self._known()
         if known is not None:
             for key, (posting_id, old_stamp) in old.items():
                 known.remove_posting(key, (old_stamp, -posting_id, story_id))
@@ -472,6 +482,9 @@ class DbStoryIndex:
             for key, posting_id in added_ids if added else ():
                 known.add_posting(key, (stamp, -posting_id, story_id))
             known.versions[story_id] = version
+            ids = {key: posting_id for key, (posting_id, _) in old.items() if key in new_keys}
+            ids.update(added_ids if added else ())
+            known.keep_story(story_id, {key: (posting_id, stamp) for key, posting_id in ids.items()})
         if connection.vendor == "sqlite":
             # SQLite keeps JSON text as written, so the summary read back would be this one, key order and all: cache
             # it under its new version. (PostgreSQL's jsonb reorders keys, and the order of a centroid's terms is the
@@ -479,17 +492,21 @@ class DbStoryIndex:
             _remember(story_id, version, StorySummary.from_dict(data))
 
     @staticmethod
-    def _postings_of(cursor, story_id: int) -> dict[str, tuple[int, int]]:
-        """A story's postings: key -> (posting id, last_seen in microseconds)."""
+    def _postings_of(cursor, story_id: int, known: Known | None) -> dict[str, tuple[int, int]]:
+        """A story's postings: key -> (posting id, last_seen in microseconds); forgotten by `known`, which is told
+        them again when they change."""
+        postings = known.stories.pop(story_id, None) if known is not None else None
+        if postings is not None:
+            return postings
         cursor.execute(f"SELECT key, id, last_seen FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
         return {key: (posting_id, _micros(read_datetime(last_seen))) for key, posting_id, last_seen
                 in cursor.fetchall()}
 
     def remove(self, story_id: int) -> None:
-        with connection.cursor() as cursor:
-            old = self._postings_of(cursor, story_id)
-            cursor.execute(f"DELETE FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
         known = self._known()
+        with connection.cursor() as cursor:
+            old = self._postings_of(cursor, story_id, known)
+            cursor.execute(f"DELETE FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
         if known is not None:
             for key, (posting_id, stamp) in old.items():
                 known.remove_posting(key, (stamp, -posting_id, story_id))
