@@ -14,6 +14,9 @@ BATCH_SIZE), one transaction each (`assign_stories`); `--batch 1` measures one a
 worker does when articles arrive one at a time). Both give the same stories (compare the dumps). Either way the
 timed loop includes what committing triggers: queueing the story pages' recomposition.
 
+The worker starts each run knowing nothing of the archive (stories/index.py, `Known`): every key and story it meets
+for the first time is read from the database, as after a restart. Its figures include that warming up.
+
 Two figures per size: clustering proper, the part that runs under the clustering lock and so bounds how many
 articles a site can take in per second however many workers it has; and `prepare` (entity extraction and
 features), a pure function of the article that each worker runs before taking the lock, so it scales with workers.
