@@ -161,9 +161,8 @@ class StorySummary:
 
     def keys(self, terms_per_story: int, entities_per_story: int) -> set[str]:
         """Index keys: the heaviest centroid terms and the most frequent entities (ties broken by name)."""
-        top_terms = sorted(self.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:terms_per_story]
-        top_entities = sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:entities_per_story]
-        return {"t:" + t for t, _ in top_terms} | {"e:" + e for e, _ in top_entities}
+        return ({"t:" + t for t in heaviest(self.centroid, terms_per_story)}
+                | {"e:" + e for e in heaviest(self.entities, entities_per_story)})
 
 
 # A TermStats key no article has (terms and entity keys never contain a NUL): its IDF is the largest possible.
@@ -341,6 +340,12 @@ class Assignment:
     score: float
 
 
+def heaviest(weights: Mapping[str, float], n: int) -> list[str]:
+    """The `n` keys of largest weight, ties in key order: `sorted(weights, key=lambda k: (-weights[k], k))[:n]`, as
+    two sorts with C-level keys (by key, then stably by weight, descending), several times faster."""
+    return sorted(sorted(weights), key=weights.__getitem__, reverse=True)[:n]
+
+
 # Vector arithmetic runs for every candidate of every article, so it is written as C-level loops (map over the
 # dicts) rather than generator expressions: the same products summed in the same order, so the same floats, about
 # three times faster.
@@ -401,11 +406,10 @@ class Clusterer:
     def query_keys(self, vector: dict[str, float], entities: dict[str, float]) -> dict[str, int]:
         """Index keys to look candidates up by, weighted: the article's heaviest terms and its main entities. Weights
         are in millionths, as integers, so that their sums are exact in any order (the database sums them)."""
-        top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]
-        keys = {"t:" + term: round(weight * KEY_WEIGHT_SCALE) for term, weight in top}
+        keys = {"t:" + term: round(vector[term] * KEY_WEIGHT_SCALE) for term in heaviest(vector, self.config.query_terms)}
         total = sum(entities.values()) or 1.0
-        for key, weight in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.query_terms]:
-            keys["e:" + key] = round(weight / total * KEY_WEIGHT_SCALE)
+        for key in heaviest(entities, self.config.query_terms):
+            keys["e:" + key] = round(entities[key] / total * KEY_WEIGHT_SCALE)
         return keys
 
     def score(self, vector: dict[str, float], entities: dict[str, float], when: datetime | None,
@@ -495,13 +499,13 @@ class Clusterer:
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
         if len(centroid) > config.centroid_terms:
-            centroid = dict(sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: config.centroid_terms])
+            centroid = {term: centroid[term] for term in heaviest(centroid, config.centroid_terms)}
         added = _unit(entities) if entities else dict.fromkeys(features.entities, 1.0)
         story_entities = dict(summary.entities)
         for key, weight in added.items():
             story_entities[key] = story_entities.get(key, 0.0) + weight
         if len(story_entities) > config.story_entities:
-            story_entities = dict(sorted(story_entities.items(), key=lambda kv: (-kv[1], kv[0]))[: config.story_entities])
+            story_entities = {key: story_entities[key] for key in heaviest(story_entities, config.story_entities)}
         when = features.published_at
         outlets = dict(summary.outlets)
         if features.outlet:
@@ -570,7 +574,7 @@ def merge_summaries(a: StorySummary, b: StorySummary, config: Config | None = No
         return out
 
     def top(d: dict, n: int) -> dict:
-        return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]) if len(d) > n else d
+        return {k: d[k] for k in heaviest(d, n)} if len(d) > n else d
 
     times = [t for t in (a.first_seen, b.first_seen) if t is not None]
     lasts = [t for t in (a.last_seen, b.last_seen) if t is not None]
