@@ -415,19 +415,50 @@ class Clusterer:
     def score(self, vector: dict[str, float], entities: dict[str, float], when: datetime | None,
               story: StorySummary) -> float:
         """Blend of term cosine and entity cosine, less the time penalty, plus the heat bonus."""
+        return self.scorer(vector, entities, when)(story)
+
+    def scorer(self, vector: dict[str, float], entities: dict[str, float],
+               when: datetime | None) -> Callable[[StorySummary], float]:
+        """`score` of one article against story after story: what depends on the article alone is worked out once."""
         config = self.config
-        similarity = _cosine(vector, story.centroid, story.centroid_norm)
-        if config.entity_share and entities and story.entities:
-            # The story side was IDF-weighted as its articles arrived: IDF is only looked up for the article's keys.
-            entity_similarity = (_cosine(_unit(entities), story.entities, story.entities_norm)
-                                 * self.entity_confidence(entities, story))
-            similarity = (1 - config.entity_share) * similarity + config.entity_share * entity_similarity
-        elif config.entity_share:
-            similarity *= 1 - config.entity_share
-        if similarity < config.min_similarity:
-            return -1.0
-        doubt = max(0.0, 1.0 - similarity) / (1.0 - config.penalty_pivot) if config.penalty_pivot < 1 else 1.0  # Config
-        return similarity - doubt * self.time_penalty(when, story) + self.heat_bonus(when, story)
+        share = config.entity_share
+        # The story side was IDF-weighted as its articles arrived: IDF is only looked up for the article's keys.
+        unit_entities = _unit(entities) if share and entities else {}
+        evidence = self._entity_evidence(entities) if unit_entities else None
+
+        def score(story: StorySummary) -> float:
+            similarity = _cosine(vector, story.centroid, story.centroid_norm)
+            if unit_entities and story.entities:
+                entity_similarity = (_cosine(unit_entities, story.entities, story.entities_norm)
+                                     * self._confidence(evidence, story))
+                similarity = (1 - share) * similarity + share * entity_similarity
+            elif share:
+                similarity *= 1 - share
+            if similarity < config.min_similarity:
+                return -1.0
+            doubt = max(0.0, 1.0 - similarity) / (1.0 - config.penalty_pivot) if config.penalty_pivot < 1 else 1.0
+            return similarity - doubt * self.time_penalty(when, story) + self.heat_bonus(when, story)
+
+        return score
+
+    def _entity_evidence(self, entities: dict[str, float]) -> dict[str, float] | None:
+        """What each of the article's entities proves when a story shares it: its kind's weight times its specificity
+        (see `entity_confidence`); None when there is no corpus yet to tell (every match then counts in full)."""
+        idf = self.stats.idf
+        most = idf(UNSEEN_KEY) - 1.0  # the IDF of a key no article has: log(N + 1) + 1
+        if most <= 0:
+            return None
+        return {key: ENTITY_KIND_WEIGHT.get(key.split(":", 1)[0], 0.8) * (max(0.0, idf("e:" + key) - 1.0) / most)
+                for key in entities}
+
+    def _confidence(self, evidence: dict[str, float] | None, story: StorySummary) -> float:
+        if evidence is None:
+            return 1.0
+        total = 0.0
+        for key, proof in evidence.items():
+            if key in story.entities:
+                total += proof
+        return min(1.0, total / self.config.entity_evidence)
 
     def entity_confidence(self, entities: dict[str, float], story: StorySummary) -> float:
         """How much a match on these entities says, from 0 to 1: the specificity of the shared entities, summed.
@@ -437,17 +468,7 @@ class Clusterer:
         specificity, the share of the corpus' information it carries: (idf - 1) / (max idf - 1), i.e.
         log(N / df) / log(N), near 1 for a name a handful of articles mention, near 0 for one in every article.
         """
-        config = self.config
-        idf = self.stats.idf
-        most = idf(UNSEEN_KEY) - 1.0  # the IDF of a key no article has: log(N + 1) + 1
-        if most <= 0:
-            return 1.0
-        evidence = 0.0
-        for key in entities:
-            if key in story.entities:
-                specificity = max(0.0, idf("e:" + key) - 1.0) / most
-                evidence += ENTITY_KIND_WEIGHT.get(key.split(":", 1)[0], 0.8) * specificity
-        return min(1.0, evidence / config.entity_evidence)
+        return self._confidence(self._entity_evidence(entities), story)
 
     def heat_bonus(self, when: datetime | None, story: StorySummary) -> float:
         config = self.config
@@ -478,8 +499,9 @@ class Clusterer:
         vector, entities = self.weigh(features)
         when = features.published_at
         best: tuple[float, StoryId, StorySummary] | None = None
+        score = self.scorer(vector, entities, when)
         for story_id, summary in self.index.candidates(self.query_keys(vector, entities), when, self.config.window):
-            value = self.score(vector, entities, when, summary)
+            value = score(summary)
             if best is None or value > best[0] or value == best[0] and _order(story_id) < _order(best[1]):
                 best = (value, story_id, summary)
         if best is not None and best[0] >= self.config.threshold:
