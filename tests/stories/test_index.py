@@ -15,7 +15,8 @@ from sociose.stories import actions, index
 from sociose.stories.clustering import MemoryTermStats, StorySummary
 from sociose.stories.index import DbStoryIndex, DbTermStats, Known, clustering_state
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryKey, TermStat
-from tests.stories.test_story_actions import events, giveme_articles, partition, store
+from tests.factories import giveme_articles
+from tests.stories.test_story_actions import events, partition, store
 
 pytestmark = pytest.mark.django_db
 
