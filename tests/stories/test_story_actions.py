@@ -374,3 +374,26 @@ def test_the_database_index_ranks_candidates_as_the_memory_index_does(per_key):
         assert found == [ids[3], ids[0], ids[1], ids[2]]
     else:  # "flood": the two newest (3 and 2); "rain": the newest (3), then the lower id of the tied 0 and 1
         assert found == [ids[3], ids[2], ids[0]]
+
+
+def test_an_editor_saving_a_story_keeps_what_the_engine_wrote_in_between(admin_user, rf):
+    from django.contrib import admin
+
+    from sociose.stories.admin import StoryAdmin
+
+    group = list(events(giveme_articles()).values())[0][:2]
+    articles = [store(record) for record in group]
+    story_id = actions.assign_story(articles[0]).story_id
+    story_admin = StoryAdmin(Story, admin.site)
+    request = rf.post("/admin/")
+    request.user = admin_user
+    loaded = Story.objects.get(id=story_id)  # the editor's form is loaded
+    actions.assign_story(articles[1])  # meanwhile the engine adds an article to the story
+    engine_wrote = Story.objects.values("version", "article_count", "summary").get(id=story_id)
+    form = story_admin.get_form(request, loaded)(data={"title": "Edited title", "pinned": "on"}, instance=loaded)
+    assert form.is_valid(), form.errors
+    story_admin.save_model(request, form.save(commit=False), form, change=True)
+    saved = Story.objects.get(id=story_id)
+    assert (saved.title, saved.pinned) == ("Edited title", True)
+    assert Story.objects.values("version", "article_count", "summary").get(id=story_id) == engine_wrote
+    assert engine_wrote["article_count"] == 2

@@ -28,6 +28,14 @@ class StoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(merged_into=None)
 
+    def save_model(self, request, obj, form, change):
+        """Write only what the editor changed: the engine updates a story's summary, counts and score as articles
+        arrive, and the values this form was loaded with would undo what it did in between."""
+        if change:
+            obj.save(update_fields=form.changed_data)
+        else:
+            super().save_model(request, obj, form, change)
+
     @admin.action(description="Merge the selected stories into the oldest of them", permissions=["change"])
     def merge_stories(self, request, queryset):
         stories = list(queryset.order_by("first_seen", "id"))
