@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +144,21 @@ def test_an_error_in_a_transaction_forgets_what_it_learnt():
         raise RuntimeError("the transaction rolls back")
     assert index._known().df == {} and index._known().generation is None
     assert not TermStat.objects.filter(term="t:rolled-back").exists()
+
+
+@pytest.mark.parametrize("table", ["stories_story", "stories_storykey", "stories_termstat"])
+def test_every_delete_from_the_state_outside_the_engine_resets_the_generation(table):
+    """The triggers of migrations 0003 (and 0004, which rebuilds stories_story on SQLite) are all in place: a row
+    deleted by plain SQL, with nothing cascading, makes every worker read the state afresh."""
+    story = Story.objects.create(first_seen=T0, last_seen=T0)
+    StoryKey.objects.create(story=story, key="t:flood", last_seen=T0)
+    TermStat.objects.create(term="t:flood", documents=1)
+    index.ClusteringState.objects.update_or_create(id=1, defaults={"generation": 42})
+    column, row = {"stories_story": ("id", story.id), "stories_storykey": ("id", StoryKey.objects.get().id),
+                   "stories_termstat": ("term", "t:flood")}[table]
+    if table == "stories_story":
+        StoryKey.objects.all().delete()  # (the keys' own trigger fires here: set the generation again)
+        index.ClusteringState.objects.filter(id=1).update(generation=42)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [row])
+    assert index.ClusteringState.objects.get(id=1).generation == 0

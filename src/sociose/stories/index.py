@@ -485,11 +485,9 @@ class DbStoryIndex:
             ids = {key: posting_id for key, (posting_id, _) in old.items() if key in new_keys}
             ids.update(added_ids if added else ())
             known.keep_story(story_id, {key: (posting_id, stamp) for key, posting_id in ids.items()})
-        if connection.vendor == "sqlite":
-            # SQLite keeps JSON text as written, so the summary read back would be this one, key order and all: cache
-            # it under its new version. (PostgreSQL's jsonb reorders keys, and the order of a centroid's terms is the
-            # order its floats are summed in, so there the next lookup reads the stored summary back.)
-            _remember(story_id, version, StorySummary.from_dict(data))
+        # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would be
+        # this one, key order and all: cache it under its new version.
+        _remember(story_id, version, StorySummary.from_dict(data))
 
     @staticmethod
     def _postings_of(cursor, story_id: int, known: Known | None) -> dict[str, tuple[int, int]]:

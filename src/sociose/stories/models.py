@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from sociose.articles.models import Article
+from sociose.core.fields import JSONTextField
 from sociose.sources.models import Outlet
 
 
@@ -16,7 +17,7 @@ class Story(models.Model):
     first_seen = models.DateTimeField(db_index=True, help_text="Publication time of its earliest article.")
     last_seen = models.DateTimeField(db_index=True, help_text="Publication time of its latest article.")
     title = models.TextField(blank=True, help_text="Working title: the first independent report's headline.")
-    summary = models.JSONField(default=dict, help_text="The clustering engine's state: centroid, entities, outlets.")
+    summary = JSONTextField(default=dict, help_text="The clustering engine's state: centroid, entities, outlets.")
     version = models.BigIntegerField(default=0, help_text="Changed (at random) on every change of the summary.")
     article_count = models.PositiveIntegerField(default=0)
     independent_count = models.PositiveIntegerField(default=0, help_text="Independent reports, not reprints.")
