@@ -1,9 +1,14 @@
 """Clustering speed: articles per second through the database-backed story engine (entity extraction, term stats,
 candidate lookup, assignment, counts), excluding page extraction, with 10k, 100k and 1M articles already in the
-archive (synthetic stories, index keys and term statistics), each size in a fresh process on SQLite.
+archive (synthetic stories, index keys and term statistics), each run in a fresh process on SQLite.
 
-    python -m bench.clustering_speed                 # every size; prints the table
+    python -m bench.clustering_speed                 # every size, ROUNDS times; prints the table
     python -m bench.clustering_speed --archive 10000 # one measurement, one JSON line
+
+This machine's speed drifts by tens of percent within minutes, so one run per size can put a slow spell on one size
+and a fast one on another. The table therefore builds each archive once, saves it (`--save`), and runs ROUNDS rounds
+taking turns over the sizes, each run on a fresh copy (`--load`); it prints each size's median and each round's own
+cost ratio.
 
 With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock and
 writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
@@ -29,7 +34,10 @@ import argparse
 import json
 import os
 import random
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +46,7 @@ from bench.common import SHARED_DATA, peak_rss_mb, run_isolated, scratch_home
 SIZES = (10_000, 100_000, 1_000_000)
 STREAM = 1000  # articles clustered and timed
 STORY_SIZE = 4  # archive articles per synthetic story
+ROUNDS = 3  # runs of each size, taking turns
 
 
 def build_archive(size: int, vocabulary: list[str], now: datetime) -> None:
@@ -98,8 +107,15 @@ def stream_records() -> list[dict]:
     return records
 
 
-def one(archive: int, *, profile: str | None = None, dump: str | None = None, batch: int | None = None) -> None:
+def one(archive: int, *, profile: str | None = None, dump: str | None = None, batch: int | None = None,
+        save: str | None = None, load: str | None = None) -> None:
     home = scratch_home("sociose-bench-")
+    if load:  # an archive saved by an earlier run, and the clock it was built on: the same workload again
+        started = time.perf_counter()
+        shutil.copyfile(load, os.path.join(home, "sociose.sqlite3"))
+        with open(load + ".json", encoding="utf-8") as file:
+            saved = json.load(file)
+        assert saved["archive"] == archive, f"{load} holds an archive of {saved['archive']} articles"
     os.environ.update(SOCIOSE_HOME=home, DJANGO_SETTINGS_MODULE="sociose.settings", SOCIOSE_LOG_LEVEL="ERROR")
     os.environ.pop("DATABASE_URL", None)
     import django
@@ -118,11 +134,21 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
     records = stream_records()
     vocabulary = sorted({t for r in records for t in terms(r["title"] + " " + r["text"][:2000])})
     random.Random(3).shuffle(vocabulary)
-    # A fixed clock for --dump, so that two runs' stories can be compared
-    now = datetime(2026, 1, 1, tzinfo=UTC) if dump else datetime.now(UTC)
-    started = time.perf_counter()
-    build_archive(archive, vocabulary, now - timedelta(days=2))
+    if load:
+        now = datetime.fromisoformat(saved["now"])
+    else:
+        # A fixed clock for --dump, so that two runs' stories can be compared
+        now = datetime(2026, 1, 1, tzinfo=UTC) if dump else datetime.now(UTC)
+        started = time.perf_counter()
+        build_archive(archive, vocabulary, now - timedelta(days=2))
     built = time.perf_counter() - started
+    if save:
+        from django.db import connection
+
+        connection.close()  # the last connection to close folds the write-ahead log into the file
+        shutil.copyfile(os.path.join(home, "sociose.sqlite3"), save)
+        with open(save + ".json", "w", encoding="utf-8") as file:
+            json.dump({"archive": archive, "now": now.isoformat()}, file)
     stream = []
     for n in range(STREAM):
         record = records[n % len(records)]
@@ -141,10 +167,10 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
     started = time.perf_counter()
     prepared = {article.id: prepare(article) for article in articles}
     prepare_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for start in range(0, len(articles), batch):
         assign_stories(articles[start:start + batch], prepared=prepared)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -152,6 +178,7 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
         dump_results(dump)
     print(json.dumps({"archive": archive, "articles": len(articles), "seconds": seconds,
                       "ms_per_article": seconds / len(articles) * 1000, "rate": len(articles) / seconds, "batch": batch,
+                      "cpu_ms_per_article": cpu_seconds / len(articles) * 1000,  # this process's own CPU time
                       "prepare_ms_per_article": prepare_seconds / len(articles) * 1000,
                       "rate_with_prepare": len(articles) / (seconds + prepare_seconds),
                       "build_seconds": built, "peak_rss_mb": peak_rss_mb()}))
@@ -177,25 +204,41 @@ def dump_results(path: str) -> None:
         json.dump(state, out, default=str, sort_keys=True)
 
 
-def main(sizes=SIZES, batch: int | None = None) -> None:
+def main(sizes=SIZES, batch: int | None = None, rounds: int = ROUNDS) -> None:
     if not (SHARED_DATA / "giveme5w1h-news-cluster").exists():
         print("skipped: giveme5w1h-news-cluster not found")
         return
     extra = ["--batch", str(batch)] if batch else []
-    results = [run_isolated("bench.clustering_speed", "--archive", str(size), *extra) for size in sizes]
-    per = results[0]["batch"]
+    # Each size is built once and saved; the rounds take turns over the sizes, each run in a fresh process on a copy
+    # of its archive, so a spell of machine noise falls on every size alike. The figures are the medians.
+    runs: dict[int, list[dict]] = {size: [] for size in sizes}
+    with tempfile.TemporaryDirectory(prefix="sociose-bench-archives-") as keep:
+        for round_ in range(rounds):
+            for size in sizes:
+                path = os.path.join(keep, f"{size}.sqlite3")
+                how = ["--load", path] if round_ else ["--save", path]
+                runs[size].append(run_isolated("bench.clustering_speed", "--archive", str(size), *how, *extra))
+    per = runs[sizes[0]][0]["batch"]
     how = "one article per transaction" if per == 1 else f"in batches of {per} articles, one transaction each"
     print(f"Clustering speed, database engine on SQLite, one core ({STREAM} full-text articles clustered into an "
-          f"archive of synthetic stories, {how})")
+          f"archive of synthetic stories, {how}; median of {rounds} rounds taking turns over the sizes)")
     print("clustering = the serial part, under the clustering lock; prepare = entity extraction and features, which "
           "workers run in parallel before taking the lock")
-    print(f"{'archive':>10}{'articles/s':>12}{'ms/article':>12}{'prepare ms':>12}{'both, art/s':>13}{'peak MB':>9}")
-    for r in results:
-        print(f"{r['archive']:>10,}{r['rate']:12.0f}{r['ms_per_article']:12.2f}{r['prepare_ms_per_article']:12.2f}"
-              f"{r['rate_with_prepare']:13.0f}{r['peak_rss_mb']:9.0f}")
-    print(f"cost at {results[-1]['archive']:,} / cost at {results[0]['archive']:,} = "
-          f"{results[-1]['ms_per_article'] / results[0]['ms_per_article']:.2f} (target <= 1.5); "
-          f"target >= 500 articles/s")
+    print(f"{'archive':>10}{'articles/s':>12}{'ms/article':>12}{'(min-max)':>14}{'prepare ms':>12}{'both, art/s':>13}"
+          f"{'peak MB':>9}")
+
+    def median(size: int, name: str) -> float:
+        return statistics.median(run[name] for run in runs[size])
+
+    for size in sizes:
+        times = [run["ms_per_article"] for run in runs[size]]
+        ms, prepare_ms = median(size, "ms_per_article"), median(size, "prepare_ms_per_article")
+        print(f"{size:>10,}{1000 / ms:12.0f}{ms:12.2f}{f'({min(times):.2f}-{max(times):.2f})':>14}{prepare_ms:12.2f}"
+              f"{1000 / (ms + prepare_ms):13.0f}{max(run['peak_rss_mb'] for run in runs[size]):9.0f}")
+    small, large = sizes[0], sizes[-1]
+    each = [b["ms_per_article"] / a["ms_per_article"] for a, b in zip(runs[small], runs[large], strict=True)]
+    print(f"cost at {large:,} / cost at {small:,} = {median(large, 'ms_per_article') / median(small, 'ms_per_article'):.2f}"
+          f" (medians; each round: {', '.join(f'{r:.2f}' for r in each)}) (target <= 1.5); target >= 500 articles/s")
 
 
 if __name__ == "__main__":
@@ -206,8 +249,11 @@ if __name__ == "__main__":
     parser.add_argument("--dump", help="write the resulting stories as JSON to this file (with --archive)")
     parser.add_argument("--batch", type=int, help="articles per transaction (default: the worker's batch size; "
                                                   "1 = one article per transaction)")
+    parser.add_argument("--save", help="also save the built archive to this file (with --archive)")
+    parser.add_argument("--load", help="take the archive saved in this file instead of building it (with --archive)")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds over the sizes (default: %(default)s)")
     args = parser.parse_args()
     if args.archive:
-        one(args.archive, profile=args.profile, dump=args.dump, batch=args.batch)
+        one(args.archive, profile=args.profile, dump=args.dump, batch=args.batch, save=args.save, load=args.load)
     else:
-        main(batch=args.batch)
+        main(batch=args.batch, rounds=args.rounds)
