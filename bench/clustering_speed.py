@@ -10,8 +10,8 @@ and a fast one on another. The table therefore builds each archive once, saves i
 taking turns over the sizes, each run on a fresh copy (`--load`); it prints each size's median and each round's own
 cost ratio.
 
-With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock and
-writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
+With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock (with
+`--load`, the clock the archive was built on) and writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
 identical dumps give identical results.
 
 The stream is clustered as the worker clusters a backlog: in batches of `--batch` articles (default: the task's
@@ -210,7 +210,8 @@ def main(sizes=SIZES, batch: int | None = None, rounds: int = ROUNDS) -> None:
         return
     extra = ["--batch", str(batch)] if batch else []
     # Each size is built once and saved; the rounds take turns over the sizes, each run in a fresh process on a copy
-    # of its archive, so a spell of machine noise falls on every size alike. The figures are the medians.
+    # of its archive, so that a slow spell of the machine is less likely to fall on one size only. The figures are
+    # the medians.
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
     with tempfile.TemporaryDirectory(prefix="sociose-bench-archives-") as keep:
         for round_ in range(rounds):
