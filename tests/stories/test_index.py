@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sociose.stories import actions, index
 from sociose.stories.clustering import MemoryTermStats, StorySummary
 from sociose.stories.index import DbStoryIndex, DbTermStats, Known, clustering_state
-from sociose.stories.models import ArticleEntity, Membership, Story, StoryKey, TermStat
+from sociose.stories.models import ArticleEntity, ClusteringState, Membership, Story, StoryKey, TermStat
 from tests.factories import giveme_articles
 from tests.stories.test_story_actions import events, partition, store
 
@@ -153,12 +153,12 @@ def test_every_delete_from_the_state_outside_the_engine_resets_the_generation(ta
     story = Story.objects.create(first_seen=T0, last_seen=T0)
     StoryKey.objects.create(story=story, key="t:flood", last_seen=T0)
     TermStat.objects.create(term="t:flood", documents=1)
-    index.ClusteringState.objects.update_or_create(id=1, defaults={"generation": 42})
+    ClusteringState.objects.update_or_create(id=1, defaults={"generation": 42})
     column, row = {"stories_story": ("id", story.id), "stories_storykey": ("id", StoryKey.objects.get().id),
                    "stories_termstat": ("term", "t:flood")}[table]
     if table == "stories_story":
         StoryKey.objects.all().delete()  # (the keys' own trigger fires here: set the generation again)
-        index.ClusteringState.objects.filter(id=1).update(generation=42)
+        ClusteringState.objects.filter(id=1).update(generation=42)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [row])
-    assert index.ClusteringState.objects.get(id=1).generation == 0
+    assert ClusteringState.objects.get(id=1).generation == 0

@@ -119,19 +119,16 @@ def _save_entities(article: Article, entities: list[Entity]) -> None:
     """Store an article's entities in one statement (a row at a time costs a round trip each on PostgreSQL)."""
     if not entities:
         return
-    table = ArticleEntity._meta.db_table
+    insert = f"INSERT INTO {ArticleEntity._meta.db_table} (article_id, name, kind, mentions) "
     names, kinds, counts = [e.name[:200] for e in entities], [e.kind for e in entities], [e.count for e in entities]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"INSERT INTO {table} (article_id, name, kind, mentions) "
-                           "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::int[])", [article.id, names, kinds, counts])
-        elif connection.vendor == "sqlite":  # one statement text whatever the number of entities (see index.in_list)
-            cursor.execute(f"INSERT INTO {table} (article_id, name, kind, mentions) SELECT %s, json_extract(value, "
-                           "'$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(%s) "
-                           "ORDER BY key", [article.id, json.dumps(list(zip(names, kinds, counts)))])
-        else:
-            cursor.executemany(f"INSERT INTO {table} (article_id, name, kind, mentions) VALUES (%s, %s, %s, %s)",
-                               [(article.id, *row) for row in zip(names, kinds, counts)])
+            cursor.execute(insert + "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::int[])",
+                           [article.id, names, kinds, counts])
+        else:  # SQLite: one statement text whatever the number of entities (see index.in_list)
+            cursor.execute(insert + "SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                           "json_extract(value, '$[2]') FROM json_each(%s) ORDER BY key",
+                           [article.id, json.dumps(list(zip(names, kinds, counts)))])
 
 
 def assign_story(article: Article) -> Membership:

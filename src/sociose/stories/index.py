@@ -81,11 +81,9 @@ def in_list(column: str, values: list, sql_type: str) -> tuple[str, list]:
     """`column IN (values)` as SQL whose text does not depend on how many values there are, and its parameters.
     SQLite keeps a small cache of prepared statements keyed by their text: statements whose text changed with the
     length of a list would push the costly ones (the candidate lookup) out of it."""
-    if connection.vendor == "sqlite":
-        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s::{sql_type}[])", [values]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]  # SQLite
 
 
 def _micros(value: datetime) -> int:
@@ -243,15 +241,13 @@ def _flush_counts(known: Known) -> None:
     table = TermStat._meta.db_table
     upsert = f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + excluded.documents"
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if connection.vendor == "postgresql":
+            cursor.execute(f"INSERT INTO {table} (term, documents) SELECT * FROM unnest(%s::text[], %s::int[]) "
+                           + upsert, [[term for term, _ in counts], [count for _, count in counts]])
+        else:  # SQLite
             cursor.execute(f"INSERT INTO {table} (term, documents) SELECT json_extract(value, '$[0]'), "
                            f"json_extract(value, '$[1]') FROM json_each(%s) WHERE true " + upsert,
                            [json.dumps(counts)])
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"INSERT INTO {table} (term, documents) SELECT * FROM unnest(%s::text[], %s::int[]) "
-                           + upsert, [[term for term, _ in counts], [count for _, count in counts]])
-        else:
-            cursor.executemany(f"INSERT INTO {table} (term, documents) VALUES (%s, %s) " + upsert, counts)
 
 
 # --- the state interfaces ------------------------------------------------------------------------------------------
@@ -292,14 +288,11 @@ class DbTermStats:
         table = TermStat._meta.db_table
         upsert = (f"ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + 1 RETURNING term, documents")
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":  # one statement text whatever the number of keys (see in_list)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"INSERT INTO {table} (term, documents) SELECT unnest(%s::text[]), 1 " + upsert, [rows])
+            else:  # SQLite: one statement text whatever the number of keys (see in_list)
                 cursor.execute(f"INSERT INTO {table} (term, documents) SELECT value, 1 FROM json_each(%s) WHERE true "
                                + upsert, [json.dumps(rows)])
-            elif connection.vendor == "postgresql":
-                cursor.execute(f"INSERT INTO {table} (term, documents) SELECT unnest(%s::text[]), 1 " + upsert, [rows])
-            else:
-                cursor.execute(f"INSERT INTO {table} (term, documents) VALUES {', '.join(['(%s, 1)'] * len(rows))} "
-                               + upsert, rows)
             return dict(cursor.fetchall())
 
     def load(self, keys: Iterable[str]) -> None:
