@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +163,42 @@ def test_every_delete_from_the_state_outside_the_engine_resets_the_generation(ta
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [row])
     assert ClusteringState.objects.get(id=1).generation == 0
+
+
+@contextmanager
+def database_zone(zone: str | None):
+    """The connection's time zone (the DATABASES TIME_ZONE setting) for a while."""
+    wrapper = connections[DEFAULT_DB_ALIAS]  # not the proxy `connection`: the cached zone is the wrapper's
+    saved = wrapper.settings_dict["TIME_ZONE"]
+    wrapper.settings_dict["TIME_ZONE"] = zone
+    for name in ("timezone", "timezone_name"):
+        wrapper.__dict__.pop(name, None)
+    try:
+        yield
+    finally:
+        wrapper.settings_dict["TIME_ZONE"] = saved
+        for name in ("timezone", "timezone_name"):
+            wrapper.__dict__.pop(name, None)
+
+
+@pytest.mark.parametrize("zone", [None, "America/New_York"])
+def test_a_postings_time_reads_as_the_time_the_orm_reads(zone):
+    """Postings' times are read without Django's converters (stories/index.py, `_read_micros`). Whatever form a time
+    was stored in (by the ORM: in the connection's zone; by a raw statement: with its offset), it reads as the
+    microseconds of the time the ORM reads."""
+    if zone and connection.vendor != "sqlite":
+        pytest.skip("a database zone other than UTC is SQLite's own: PostgreSQL stores times with their zone")
+    story = Story.objects.create(first_seen=T0, last_seen=T0)
+    times = [T0, T0 + timedelta(microseconds=250), datetime(2026, 3, 1, 17, 30, 0, 5, tzinfo=ZoneInfo("Asia/Kolkata"))]
+    with database_zone(zone):
+        for n, when in enumerate(times):
+            StoryKey.objects.create(story=story, key=f"t:orm{n}", last_seen=when)
+            with connection.cursor() as cursor:  # as the index writes a posting's time
+                cursor.execute("INSERT INTO stories_storykey (story_id, key, last_seen) VALUES (%s, %s, %s)",
+                               [story.id, f"t:raw{n}", when])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, {index._stamp_column('last_seen')} FROM stories_storykey")
+            read = {key: index._read_micros(value) for key, value in cursor.fetchall()}
+        orm = {key: index._micros(value) for key, value in StoryKey.objects.values_list("key", "last_seen")}
+    assert read == orm
+    assert sorted(set(read.values())) == [index._micros(when) for when in sorted(times)]

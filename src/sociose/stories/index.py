@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import itertools
 import json
 import math
 import secrets
@@ -49,6 +48,7 @@ KNOWN_VERSIONS = 100_000
 KNOWN_STORIES = 2_000
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 
 
@@ -89,6 +89,24 @@ def in_list(column: str, values: list, sql_type: str) -> tuple[str, list]:
 def _micros(value: datetime) -> int:
     """A time as whole microseconds since 1970: exact, and ordered as the database orders the times."""
     return (value - _EPOCH) // _MICROSECOND
+
+
+def _stamp_column(column: str) -> str:
+    """How to select a time column that `_read_micros` turns into microseconds: on SQLite, as its bare text, which
+    skips the converter Django registers for the column's type (a posting lookup reads thousands of times)."""
+    return column if connection.vendor == "postgresql" else f"CAST({column} AS TEXT)"
+
+
+def _read_micros(value) -> int:
+    """`_micros` of a time selected with `_stamp_column`. SQLite's text is a time with its offset, or one in the
+    connection's zone (UTC unless configured otherwise): either is read as fast as Python parses an ISO time."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            return _micros(value)
+        if connection.timezone is UTC:
+            return (value - _NAIVE_EPOCH) // _MICROSECOND
+    return _micros(read_datetime(value))
 
 
 def _remember(story_id: int, version: int, summary: StorySummary | None) -> None:
@@ -344,9 +362,13 @@ class DbStoryIndex:
         seen: dict[int, int] = {}
         get = shared.get
         for key, weight in keys:
-            for stamp, _, story_id in itertools.islice(reversed(postings.get(key, ())), self.per_key):
-                if since is not None and stamp < since:
-                    break
+            found = postings.get(key)
+            if not found:
+                continue
+            start = len(found) - self.per_key  # the newest per_key postings, of those within the window
+            if since is not None:
+                start = max(start, bisect.bisect_left(found, (since,)))
+            for stamp, _, story_id in found[max(start, 0):]:
                 shared[story_id] = get(story_id, 0) + weight
                 seen[story_id] = stamp
         if not shared:
@@ -389,15 +411,16 @@ class DbStoryIndex:
                 rows = [(n - 1, last_seen, posting_id, story_id) for n, last_seen, posting_id, story_id
                         in cursor.fetchall()]
             else:
-                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT last_seen, id, story_id FROM {table} "
-                                                  f"WHERE key = %s {newest})" for n in range(len(keys))), keys)
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {_stamp_column('last_seen')}, id, "
+                                                  f"story_id FROM {table} WHERE key = %s {newest})"
+                                                  for n in range(len(keys))), keys)
                 rows = cursor.fetchall()
         found: dict[str, list[Posting]] = {key: [] for key in keys}
         stamps: dict = {}  # a story's postings share one last_seen: read each once
         for n, last_seen, posting_id, story_id in rows:
             stamp = stamps.get(last_seen)
             if stamp is None:
-                stamp = stamps[last_seen] = _micros(read_datetime(last_seen))
+                stamp = stamps[last_seen] = _read_micros(last_seen)
             found[keys[n]].append((stamp, -posting_id, story_id))
         for postings in found.values():
             postings.sort()
@@ -489,9 +512,9 @@ class DbStoryIndex:
         postings = known.stories.pop(story_id, None) if known is not None else None
         if postings is not None:
             return postings
-        cursor.execute(f"SELECT key, id, last_seen FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
-        return {key: (posting_id, _micros(read_datetime(last_seen))) for key, posting_id, last_seen
-                in cursor.fetchall()}
+        cursor.execute(f"SELECT key, id, {_stamp_column('last_seen')} FROM {StoryKey._meta.db_table} "
+                       "WHERE story_id = %s", [story_id])
+        return {key: (posting_id, _read_micros(last_seen)) for key, posting_id, last_seen in cursor.fetchall()}
 
     def remove(self, story_id: int) -> None:
         known = self._known()
