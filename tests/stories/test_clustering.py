@@ -270,5 +270,26 @@ def test_summaries_from_before_new_fields_still_load():
     assert StorySummary.from_dict(summary.to_dict()) == summary
 
 
+@given(centroid=st.dictionaries(st.text(min_size=1, max_size=12), st.floats(allow_nan=False), max_size=40),
+       entities=st.dictionaries(st.text(min_size=1, max_size=12), st.floats(0, 1e6), max_size=10))
+def test_a_summary_reads_back_exactly_as_written(centroid, entities):
+    """Weights are packed as doubles: every bit and the keys' order (the order floats are summed in) survive the
+    database's JSON text."""
+    summary = StorySummary(centroid=centroid, entities=entities, first_seen=T0, last_seen=T0, size=2)
+    back = StorySummary.from_dict(json.loads(json.dumps(summary.to_dict())))
+    for read, written in ((back.centroid, centroid), (back.entities, entities)):
+        assert [(key, value.hex()) for key, value in read.items()] == \
+            [(key, float(value).hex()) for key, value in written.items()]
+    assert back == summary
+
+
+def test_a_summary_stored_with_weights_as_numbers_reads_as_the_same_summary():
+    centroid = {"quake": 0.1 + 0.2, "turkey": 1 / 3, "rescue": 2.5e-17}
+    old = {"centroid": centroid, "entities": {"e:turkey": 1.0}, "first_seen": T0.isoformat(),
+           "last_seen": T0.isoformat(), "size": 3, "outlets": {"a.example": 2}, "heat": 1.5}
+    assert StorySummary.from_dict(json.loads(json.dumps(old))).to_dict() == \
+        StorySummary(centroid, {"e:turkey": 1.0}, T0, T0, 3, {"a.example": 2}, 1.5).to_dict()
+
+
 def test_overlong_words_are_not_terms():
     assert terms("Fans marked " + "la" * 60 + " with a parade") == ["fan", "mark", "parad"]
