@@ -58,13 +58,14 @@ def article_time(article: Article):
     return article.published_at or article.fetched_at
 
 
-def origin_of(article: Article) -> str:
-    """Where an article's words come from: the first copy of a republished text, a wire agency, or itself."""
+def origin_of(article: Article, prepared: Prepared | None = None) -> str:
+    """Where an article's words come from: the first copy of a republished text, a wire agency, or itself.
+    `prepared` (what `prepare` gave for the article) saves looking for the agency again."""
     if article.reprint_of_id:  # the first copy seen: its origin is the copies' origin
         if Article._meta.get_field("reprint_of").is_cached(article):
             return origin_of(article.reprint_of)
         return _origin_of_stored(article.reprint_of_id)
-    agency = wire_agency(article.authors or [], article.text)
+    agency = prepared.agency if prepared else wire_agency(article.authors or [], article.text)
     return f"wire:{agency}" if agency else f"article:{article.id}"
 
 
@@ -105,14 +106,15 @@ class Prepared:
 
     entities: list[Entity]
     features: ArticleFeatures
+    agency: str | None  # the wire agency whose copy the article's own byline or dateline says it is
 
 
 def prepare(article: Article) -> Prepared:
-    """Extract an article's entities and features. A pure function of the article, so it runs before the clustering
-    lock is taken: workers prepare in parallel, and only lookup and assignment are serialised."""
+    """Extract an article's entities, features and wire agency. A pure function of the article, so it runs before
+    the clustering lock is taken: workers prepare in parallel, and only lookup and assignment are serialised."""
     entities = extract_entities(article.title, article.text, article.language or "en")
     features = featurize(article.title, article.text, article_time(article), article.outlet.domain, entities)
-    return Prepared(entities, features)
+    return Prepared(entities, features, wire_agency(article.authors or [], article.text))
 
 
 def _save_entities(article: Article, entities: list[Entity]) -> None:
@@ -206,7 +208,8 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
     merges) and the merges done."""
     _save_entities(article, prepared.entities)
     assignment = clusterer.assign(prepared.features)
-    membership = _join(assignment.story_id, article, assignment.score, created=assignment.created)
+    membership = _join(assignment.story_id, article, origin_of(article, prepared), assignment.score,
+                       created=assignment.created)
     if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
         return assignment.story_id, membership, []
     merges = clusterer.settle(assignment.story_id)
@@ -218,10 +221,9 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
     return assignment.story_id, membership, merges
 
 
-def _join(story_id: int, article: Article, score: float, *, created: bool) -> Membership:
+def _join(story_id: int, article: Article, origin: str, score: float, *, created: bool) -> Membership:
     """Add the membership and update the story's counts incrementally (constant cost whatever the story's size),
     in a few raw statements: this runs for every article."""
-    origin = origin_of(article)
     when = article_time(article)
     stories, members = Story._meta.db_table, Membership._meta.db_table
     with connection.cursor() as cursor:
