@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # PostgreSQL pass of the test suite: CI always runs it; elsewhere it runs when this server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres bench lint clean browser
+.PHONY: run test test-sqlite test-postgres bench bench-instructions lint clean browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Sociose needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -55,6 +55,12 @@ test-postgres: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
+
+# The clustering cost per article counted under valgrind's callgrind instead of timed: the same counts however busy
+# the machine is (about an hour and a half for the three archive sizes).
+bench-instructions: $(TEST_STAMP)
+	@command -v valgrind >/dev/null || { echo "bench-instructions needs valgrind (Debian: apt-get install valgrind)"; exit 1; }
+	$(BIN)/python -m bench.clustering_speed --instructions
 
 lint: $(TEST_STAMP)
 	$(BIN)/pip install --quiet ruff

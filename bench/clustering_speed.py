@@ -10,6 +10,15 @@ and a fast one on another. The table therefore builds each archive once, saves i
 taking turns over the sizes, each run on a fresh copy (`--load`); it prints each size's median and each round's own
 cost ratio.
 
+    python -m bench.clustering_speed --instructions  # counted under callgrind instead of timed (needs valgrind)
+
+counts what the machine's load cannot move: the instructions and the simulated cache misses (a fixed cache model)
+of the timed loop alone, per article, and their ratio between the largest and the smallest archive. The program
+runs uninstrumented up to the timed loop, which it asks callgrind to count (`callgrind_control`); the loop runs
+about a hundred times slower than natively: about half an hour per size, the sizes in parallel, one per core. The
+runs share one string hash seed (PYTHONHASHSEED, 0 unless set), so that sets of strings come out in one order; the
+clock and the stories' random versions still vary from run to run.
+
 With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock (with
 `--load`, the clock the archive was built on) and writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
 identical dumps give identical results.
@@ -36,12 +45,14 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from bench.common import SHARED_DATA, peak_rss_mb, run_isolated, scratch_home
+from bench.common import ROOT, SHARED_DATA, peak_rss_mb, run_isolated, scratch_home
 
 SIZES = (10_000, 100_000, 1_000_000)
 STREAM = 1000  # articles clustered and timed
@@ -56,7 +67,7 @@ def build_archive(size: int, vocabulary: list[str], now: datetime) -> None:
 
     from sociose.articles.models import Article
     from sociose.sources.models import Outlet
-    from sociose.stories.clustering import INDEX_ENTITIES, INDEX_TERMS
+    from sociose.stories.clustering import INDEX_ENTITIES, INDEX_TERMS, StorySummary
     from sociose.stories.models import Membership, Story, StoryKey, TermStat
 
     rng = random.Random(7)
@@ -70,9 +81,8 @@ def build_archive(size: int, vocabulary: list[str], now: datetime) -> None:
                 seen = now - timedelta(days=120) * (1 - number / stories)
                 terms = dict.fromkeys(rng.choices(vocabulary, weights, k=INDEX_TERMS + 20))  # not a set: same order
                 centroid = {term: rng.random() for term in list(terms)[:60]}              # in every process
-                summary = {"centroid": centroid, "entities": {}, "first_seen": seen.isoformat(),
-                           "last_seen": seen.isoformat(), "size": STORY_SIZE, "outlets": {}}
-                story_rows.append((number + 1, seen, seen, seen, seen, json.dumps(summary), STORY_SIZE))
+                summary = StorySummary(centroid=centroid, first_seen=seen, last_seen=seen, size=STORY_SIZE)
+                story_rows.append((number + 1, seen, seen, seen, seen, json.dumps(summary.to_dict()), STORY_SIZE))
                 keys = sorted(centroid, key=centroid.get, reverse=True)[:INDEX_TERMS + INDEX_ENTITIES]
                 key_rows += [(number + 1, "t:" + key, seen) for key in keys]
             cursor.executemany(
@@ -108,7 +118,7 @@ def stream_records() -> list[dict]:
 
 
 def one(archive: int, *, profile: str | None = None, dump: str | None = None, batch: int | None = None,
-        save: str | None = None, load: str | None = None) -> None:
+        save: str | None = None, load: str | None = None, callgrind: bool = False) -> None:
     home = scratch_home("sociose-bench-")
     if load:  # an archive saved by an earlier run, and the clock it was built on: the same workload again
         started = time.perf_counter()
@@ -167,10 +177,14 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
     started = time.perf_counter()
     prepared = {article.id: prepare(article) for article in articles}
     prepare_seconds = time.perf_counter() - started
+    if callgrind:  # from here on, callgrind counts (it ran everything before uninstrumented, and so faster)
+        _callgrind("--instr=on")
     started, cpu_started = time.perf_counter(), time.process_time()
     for start in range(0, len(articles), batch):
         assign_stories(articles[start:start + batch], prepared=prepared)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    if callgrind:
+        _callgrind("--dump=clustering")
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -202,6 +216,81 @@ def dump_results(path: str) -> None:
     }
     with open(path, "w", encoding="utf-8") as out:
         json.dump(state, out, default=str, sort_keys=True)
+
+
+def _callgrind(command: str) -> None:
+    """Have the callgrind this process runs under carry out `command` (callgrind_control), and wait until it has:
+    callgrind reads its commands only while the program runs, so this spins instead of blocking."""
+    control = subprocess.Popen(["callgrind_control", command, str(os.getpid())], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    while control.poll() is None:
+        pass
+    if control.returncode:
+        raise SystemExit(f"callgrind_control {command} failed: {control.stderr.read()}")
+
+
+# callgrind's cache model, fixed so that the counts do not depend on the machine's caches: 32 KiB L1 caches and an
+# 8 MiB last-level cache, 64-byte lines. Estimated cycles are KCachegrind's: an instruction is one cycle, an L1 miss
+# ten more, a last-level miss a hundred more.
+CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
+
+
+def counted(size: int, archive: str, workdir: str, extra: list[str] = ()) -> dict:
+    """Run the clustering of one size under callgrind, counting only the timed loop; per-article counts."""
+    out = os.path.join(workdir, f"callgrind.{size}")
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--cache-sim=yes", *CACHES,
+               f"--callgrind-out-file={out}", sys.executable, "-m", "bench.clustering_speed", "--archive", str(size),
+               "--load", archive, "--callgrind", *extra]
+    # One string hash seed: the order of sets of strings, and so the work of sorting them, is then the same each run
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False,
+                            env={**os.environ, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")})
+    if result.returncode != 0:
+        raise SystemExit(f"callgrind run of {size} failed:\n{result.stderr[-4000:]}")
+    timed = json.loads(result.stdout.strip().splitlines()[-1])
+    events = totals = None
+    with open(out + ".1", encoding="utf-8") as file:  # the first dump: the one after the timed loop
+        for line in file:
+            if line.startswith("desc: Trigger:"):
+                assert "clustering" in line, f"{out}.1 is not the timed loop's dump: {line}"
+            elif line.startswith("events:"):
+                events = line.split()[1:]
+            elif line.startswith("summary:"):
+                totals = [int(n) for n in line.split()[1:]]
+    count = dict(zip(events, totals, strict=True))
+    articles = timed["articles"]
+    l1 = count["I1mr"] + count["D1mr"] + count["D1mw"]
+    last = count["ILmr"] + count["DLmr"] + count["DLmw"]
+    return {"instructions": count["Ir"] / articles, "l1_misses": l1 / articles, "ll_misses": last / articles,
+            "cycles": (count["Ir"] + 10 * l1 + 100 * last) / articles}
+
+
+def instructions(sizes=SIZES, batch: int | None = None) -> None:
+    """The cost ratio counted instead of timed: instructions and simulated cache misses per article under callgrind,
+    which the machine's load does not change. Each size is built natively and
+    saved, then clustered again under callgrind on a copy, counting only the timed loop."""
+    if not (SHARED_DATA / "giveme5w1h-news-cluster").exists():
+        print("skipped: giveme5w1h-news-cluster not found")
+        return
+    if not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    extra = ["--batch", str(batch)] if batch else []
+    with tempfile.TemporaryDirectory(prefix="sociose-bench-callgrind-") as workdir:
+        archives = {size: os.path.join(workdir, f"{size}.sqlite3") for size in sizes}
+        for size, archive in archives.items():
+            run_isolated("bench.clustering_speed", "--archive", str(size), "--save", archive, *extra)
+        # Counts do not depend on what else runs: one size per core
+        with ThreadPoolExecutor(max_workers=min(len(sizes), os.cpu_count() or 1)) as pool:
+            results = dict(zip(sizes, pool.map(lambda size: counted(size, archives[size], workdir, extra), sizes),
+                               strict=True))
+    print(f"Clustering cost counted under callgrind (database engine on SQLite, {STREAM} articles clustered, "
+          "per article; cache model: 32 KiB L1, 8 MiB last level)")
+    print(f"{'archive':>10}{'instructions':>15}{'L1 misses':>12}{'LL misses':>12}{'est. cycles':>15}")
+    for size, row in results.items():
+        print(f"{size:>10,}{row['instructions']:15,.0f}{row['l1_misses']:12,.0f}{row['ll_misses']:12,.0f}"
+              f"{row['cycles']:15,.0f}")
+    small, large = results[sizes[0]], results[sizes[-1]]
+    print(f"cost at {sizes[-1]:,} / cost at {sizes[0]:,}: instructions {large['instructions'] / small['instructions']:.2f}"
+          f", estimated cycles {large['cycles'] / small['cycles']:.2f} (target <= 1.5)")
 
 
 def main(sizes=SIZES, batch: int | None = None, rounds: int = ROUNDS) -> None:
@@ -253,8 +342,14 @@ if __name__ == "__main__":
     parser.add_argument("--save", help="also save the built archive to this file (with --archive)")
     parser.add_argument("--load", help="take the archive saved in this file instead of building it (with --archive)")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds over the sizes (default: %(default)s)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions and cache misses under callgrind instead of timing")
+    parser.add_argument("--callgrind", action="store_true", help=argparse.SUPPRESS)  # runs under callgrind
     args = parser.parse_args()
     if args.archive:
-        one(args.archive, profile=args.profile, dump=args.dump, batch=args.batch, save=args.save, load=args.load)
+        one(args.archive, profile=args.profile, dump=args.dump, batch=args.batch, save=args.save, load=args.load,
+            callgrind=args.callgrind)
+    elif args.instructions:
+        instructions(batch=args.batch)
     else:
         main(batch=args.batch, rounds=args.rounds)
