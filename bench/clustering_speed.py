@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -235,7 +236,7 @@ def _callgrind(command: str) -> None:
 CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
 
 
-def counted(size: int, archive: str, workdir: str, extra: list[str] = ()) -> dict:
+def counted(size: int, archive: str, workdir: str, extra: Sequence[str] = ()) -> dict:
     """Run the clustering of one size under callgrind, counting only the timed loop; per-article counts."""
     out = os.path.join(workdir, f"callgrind.{size}")
     command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--cache-sim=yes", *CACHES,
@@ -266,8 +267,8 @@ def counted(size: int, archive: str, workdir: str, extra: list[str] = ()) -> dic
 
 def instructions(sizes=SIZES, batch: int | None = None) -> None:
     """The cost ratio counted instead of timed: instructions and simulated cache misses per article under callgrind,
-    which the machine's load does not change. Each size is built natively and
-    saved, then clustered again under callgrind on a copy, counting only the timed loop."""
+    which the machine's load does not change. Each size is built natively and saved, then clustered again under
+    callgrind on a copy, counting only the timed loop."""
     if not (SHARED_DATA / "giveme5w1h-news-cluster").exists():
         print("skipped: giveme5w1h-news-cluster not found")
         return
