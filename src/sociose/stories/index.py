@@ -93,7 +93,7 @@ def _micros(value: datetime) -> int:
 
 def _stamp_column(column: str) -> str:
     """How to select a time column that `_read_micros` turns into microseconds: on SQLite, as its bare text, which
-    skips the converter Django registers for the column's type (postings' times are read by the thousand)."""
+    skips the converter Django registers for the column's type (a posting lookup reads thousands of times)."""
     return column if connection.vendor == "postgresql" else f"CAST({column} AS TEXT)"
 
 
@@ -410,11 +410,11 @@ class DbStoryIndex:
                                f"key = k.key {newest}) AS p", [keys])
                 rows = [(n - 1, last_seen, posting_id, story_id) for n, last_seen, posting_id, story_id
                         in cursor.fetchall()]
-            else:  # one row per key, its postings as a JSON array: fetching a row costs more than parsing it
-                cursor.execute(" UNION ALL ".join(f"SELECT {n}, json_group_array(json_array(CAST(last_seen AS TEXT), "
-                                                  f"id, story_id)) FROM (SELECT last_seen, id, story_id FROM {table} "
-                                                  f"WHERE key = %s {newest})" for n in range(len(keys))), keys)
-                rows = [(n, *posting) for n, postings in cursor.fetchall() for posting in json.loads(postings)]
+            else:
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {_stamp_column('last_seen')}, id, "
+                                                  f"story_id FROM {table} WHERE key = %s {newest})"
+                                                  for n in range(len(keys))), keys)
+                rows = cursor.fetchall()
         found: dict[str, list[Posting]] = {key: [] for key in keys}
         stamps: dict = {}  # a story's postings share one last_seen: read each once
         for n, last_seen, posting_id, story_id in rows:
