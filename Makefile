@@ -57,7 +57,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
 # The clustering cost per article counted under valgrind's callgrind instead of timed: the same counts however busy
-# the machine is (about half an hour per archive size, one size per core).
+# the machine is (5 to 35 minutes per archive size as measured, depending on load; one size per core).
 bench-instructions: $(TEST_STAMP)
 	@command -v valgrind >/dev/null || { echo "bench-instructions needs valgrind (Debian: apt-get install valgrind)"; exit 1; }
 	$(BIN)/python -m bench.clustering_speed --instructions

@@ -15,9 +15,9 @@ cost ratio.
 counts what the machine's load cannot move: the instructions and the simulated cache misses (a fixed cache model)
 of the timed loop alone, per article, and their ratio between the largest and the smallest archive. The program
 runs uninstrumented up to the timed loop, which it asks callgrind to count (`callgrind_control`); the loop runs
-about a hundred times slower than natively: about half an hour per size, the sizes in parallel, one per core. The
-runs share one string hash seed (PYTHONHASHSEED, 0 unless set), so that sets of strings come out in one order; the
-clock and the stories' random versions still vary from run to run.
+about a hundred times slower than natively: 5 to 35 minutes per size as measured, the sizes in parallel, one per
+core. The runs share one string hash seed (PYTHONHASHSEED, 0 unless set), so that sets of strings come out in one
+order; the clock and the stories' random versions still vary from run to run.
 
 With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock (with
 `--load`, the clock the archive was built on) and writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
