@@ -20,8 +20,12 @@ core. The runs share one string hash seed (PYTHONHASHSEED, 0 unless set), so tha
 order; the clock and the stories' random versions still vary from run to run.
 
 With --archive, `--profile FILE` writes a cProfile of the timed loop, and `--dump FILE` runs on a fixed clock (with
-`--load`, the clock the archive was built on) and writes the resulting stories, memberships, index keys and term stats as JSON: two versions of the engine that give
-identical dumps give identical results.
+`--load`, the clock the archive was built on) and writes the resulting stories, memberships, index keys and term
+stats as JSON: two versions of the engine that give identical dumps give identical results. `--postgres URL` runs the
+one measurement on PostgreSQL instead, in a scratch database created on that URL's server and dropped afterwards
+(its archive is built each time; the peak memory is this process's, not the server's):
+
+    python -m bench.clustering_speed --archive 10000 --postgres postgres://postgres@127.0.0.1:5432/test
 
 The stream is clustered as the worker clusters a backlog: in batches of `--batch` articles (default: the task's
 BATCH_SIZE), one transaction each (`assign_stories`); `--batch 1` measures one article per transaction (what a
@@ -119,8 +123,10 @@ def stream_records() -> list[dict]:
 
 
 def one(archive: int, *, profile: str | None = None, dump: str | None = None, batch: int | None = None,
-        save: str | None = None, load: str | None = None, callgrind: bool = False) -> None:
+        save: str | None = None, load: str | None = None, callgrind: bool = False, postgres: str | None = None) -> None:
     home = scratch_home("sociose-bench-")
+    if postgres and (save or load):
+        raise SystemExit("--save and --load copy SQLite files: not with --postgres")
     if load:  # an archive saved by an earlier run, and the clock it was built on: the same workload again
         started = time.perf_counter()
         shutil.copyfile(load, os.path.join(home, "sociose.sqlite3"))
@@ -129,6 +135,8 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
         assert saved["archive"] == archive, f"{load} holds an archive of {saved['archive']} articles"
     os.environ.update(SOCIOSE_HOME=home, DJANGO_SETTINGS_MODULE="sociose.settings", SOCIOSE_LOG_LEVEL="ERROR")
     os.environ.pop("DATABASE_URL", None)
+    if postgres:
+        os.environ["DATABASE_URL"] = scratch_database(postgres)
     import django
 
     django.setup()
@@ -152,6 +160,15 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
         now = datetime(2026, 1, 1, tzinfo=UTC) if dump else datetime.now(UTC)
         started = time.perf_counter()
         build_archive(archive, vocabulary, now - timedelta(days=2))
+        if postgres:  # the archive's rows were inserted with their ids: move the id sequences past them
+            from django.core.management.color import no_style
+            from django.db import connection
+
+            from sociose.stories.models import Story
+
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), [Story, Article]):
+                    cursor.execute(statement)
     built = time.perf_counter() - started
     if save:
         from django.db import connection
@@ -197,6 +214,26 @@ def one(archive: int, *, profile: str | None = None, dump: str | None = None, ba
                       "prepare_ms_per_article": prepare_seconds / len(articles) * 1000,
                       "rate_with_prepare": len(articles) / (seconds + prepare_seconds),
                       "build_seconds": built, "peak_rss_mb": peak_rss_mb()}))
+
+
+def scratch_database(server: str) -> str:
+    """A new, empty database on the PostgreSQL server of the URL `server` (whose own database is only used to create
+    it), dropped when this process ends; its URL."""
+    import atexit
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    name = f"sociose_bench_{os.getpid()}"
+
+    def run(statement: str) -> None:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(statement)
+
+    run(f"DROP DATABASE IF EXISTS {name}")
+    run(f"CREATE DATABASE {name}")
+    atexit.register(run, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return urlsplit(server)._replace(path="/" + name).geturl()
 
 
 def dump_results(path: str) -> None:
@@ -345,11 +382,13 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds over the sizes (default: %(default)s)")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions and cache misses under callgrind instead of timing")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="run on PostgreSQL, in a scratch database created on this URL's server (with --archive)")
     parser.add_argument("--callgrind", action="store_true", help=argparse.SUPPRESS)  # runs under callgrind
     args = parser.parse_args()
     if args.archive:
         one(args.archive, profile=args.profile, dump=args.dump, batch=args.batch, save=args.save, load=args.load,
-            callgrind=args.callgrind)
+            callgrind=args.callgrind, postgres=args.postgres)
     elif args.instructions:
         instructions(batch=args.batch)
     else:
