@@ -123,7 +123,8 @@ def stream_records() -> list[dict]:
 
 
 def one(archive: int, *, profile: str | None = None, dump: str | None = None, batch: int | None = None,
-        save: str | None = None, load: str | None = None, callgrind: bool = False, postgres: str | None = None) -> None:
+        save: str | None = None, load: str | None = None, callgrind: bool = False,
+        postgres: str | None = None) -> None:
     home = scratch_home("sociose-bench-")
     if postgres and (save or load):
         raise SystemExit("--save and --load copy SQLite files: not with --postgres")

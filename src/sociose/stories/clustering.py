@@ -251,7 +251,7 @@ INDEX_ENTITIES = 12
 # Postings read per key: a key's stories beyond its newest INDEX_PER_KEY get no weight from it. Only common keys
 # have that many active stories, and their IDF makes them light; an event's own names and rare terms have short lists.
 # Read postings are most of a lookup's cost once lists fill up (a large archive), so this is the cost of a lookup at
-# scale. 32, a third more than a lookup returns: the densest stream benchmarked (UCI headlines, about 4,000 a day)
+# scale. 32, a third more than a lookup returns: the densest stream benchmarked (UCI headlines, about 4,200 a day)
 # clusters identically with 32 and 64, and loses 0.004 pair F1 only at 16.
 INDEX_PER_KEY = 32
 INDEX_LIMIT = 24
