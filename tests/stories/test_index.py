@@ -189,7 +189,8 @@ def test_a_postings_time_reads_as_the_time_the_orm_reads(zone):
     if zone and connection.vendor != "sqlite":
         pytest.skip("a database zone other than UTC is SQLite's own: PostgreSQL stores times with their zone")
     story = Story.objects.create(first_seen=T0, last_seen=T0)
-    times = [T0, T0 + timedelta(microseconds=250), datetime(2026, 3, 1, 17, 30, 0, 5, tzinfo=ZoneInfo("Asia/Kolkata"))]
+    times = [T0, T0 + timedelta(microseconds=250), datetime(2026, 3, 1, 17, 30, 0, 5, tzinfo=ZoneInfo("Asia/Kolkata")),
+             datetime(1969, 7, 20, 20, 17, 40, 999_999, tzinfo=UTC)]  # before 1970: negative microseconds
     with database_zone(zone):
         for n, when in enumerate(times):
             StoryKey.objects.create(story=story, key=f"t:orm{n}", last_seen=when)
