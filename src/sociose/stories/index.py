@@ -412,9 +412,11 @@ class DbStoryIndex:
         newest = f"ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT k.n, p.last_seen, p.id, p.story_id FROM unnest(%s::text[]) WITH ORDINALITY "
-                               f"AS k(key, n) CROSS JOIN LATERAL (SELECT last_seen, id, story_id FROM {table} WHERE "
-                               f"key = k.key {newest}) AS p", [keys])
+                # Microseconds computed outside the subselect, which so reads each key's newest postings straight from
+                # the index (sorting by a computed time, it would read all of them)
+                cursor.execute(f"SELECT k.n, {_stamp_column('p.last_seen')}, p.id, p.story_id FROM unnest(%s::text[]) "
+                               f"WITH ORDINALITY AS k(key, n) CROSS JOIN LATERAL (SELECT last_seen, id, story_id FROM "
+                               f"{table} WHERE key = k.key {newest}) AS p", [keys])
                 rows = [(n - 1, last_seen, posting_id, story_id) for n, last_seen, posting_id, story_id
                         in cursor.fetchall()]
             else:
