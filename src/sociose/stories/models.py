@@ -42,7 +42,8 @@ class Membership(models.Model):
     """An article's place in exactly one story, and whether it is an independent report or a reprint."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="membership")
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: each of the indexes below begins with the story.
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships", db_index=False)
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
     published_at = models.DateTimeField(help_text="The article's publication time (its fetch time if unknown).")
     origin = models.CharField(
@@ -63,7 +64,7 @@ class Membership(models.Model):
 class StoryKey(models.Model):
     """Inverted index of live stories: a story's top terms and entities, for finding candidate stories."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="keys")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="keys", db_index=False)  # storykey_unique
     key = models.CharField(max_length=200)
     last_seen = models.DateTimeField(help_text="The story's last_seen, copied so a key's postings read newest first.")
 
