@@ -46,6 +46,24 @@ def test_sentence_starts_and_ordinary_capitalised_words_are_not_names():
     assert "Duisburg" in names
 
 
+def test_dates_and_page_furniture_are_not_names_in_any_form():
+    text = ("Talks resume after Monday’s vote. It happened on Dec. 5 in Paris. Posted Mon, Dec 4 2017 10:00 AM EDT. "
+            "READ MORE: Officials in Paris agreed. Hide Caption 3 of 9. He said: “I’ve never seen it.”")
+    names = {name for name, _ in found("Talks resume", text)}
+    assert names == {"Paris"}
+
+
+def test_a_month_or_an_honorific_inside_a_name_keeps_the_name_whole():
+    text = ("Prime Minister Theresa May spoke in London on Monday. Mrs May said talks would go on. Meet Mr Right. "
+            "Brian May played. Apple CEO Tim Cook agreed.")
+    entities = found("Talks go on", text)
+    assert entities[("Theresa May", "person")] == 2  # "Mrs May" is her, not a month
+    assert ("Brian May", "person") in entities
+    assert ("Tim Cook", "person") in entities
+    assert ("Right", "person") in entities  # after its title, not "Meet Mr Right"
+    assert not [name for name in {name for name, _ in entities} if name in ("Theresa", "Monday", "Mrs", "Mr")]
+
+
 def test_title_case_headline_without_body_keeps_only_known_names():
     names = found("Justin Bieber Gets Irritated In Deposition Over Selena Gomez Question", "")
     assert ("Justin Bieber", "person") in names

@@ -121,15 +121,19 @@ _ABBREVIATIONS = frozenset("""
 Mr Mrs Ms Dr Prof Gov Sen Rep Gen Col Capt Lt Sgt St Mt Ft Jr Sr Inc Corp Co Ltd No Rev Pres Supt Adm Maj Cmdr Hon
 Ave Blvd Dept Univ Calif Fla Mass Penn Ill Va Wash
 """.split())
-# Capitalised words that are never names on their own.
+# Capitalised words that are never names on their own; matched whatever follows them ("Monday's", "Dec.") and in
+# capitals too ("READ MORE"). A run breaks at them, except at a title that leads a name ("Mrs May") and at a month
+# that is also a name, inside one ("Theresa May", "Brian May").
 _NOT_NAMES = frozenset("""
-I I'm I've I'd I'll Im Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec God OK Okay TV CEO
-PM AM BST GMT EST PST EDT UTC CET Mrs Mr Ms Dr Sir Madam Yes No Oh Hey Please Thanks Update Updated Breaking Live
-Watch Video Photos Photo Exclusive Opinion Analysis Editorial Read Click Share Subscribe Advertisement Related More Top
-Here There This That These Those Today Tonight Yesterday Tomorrow Now Then Also Just Still Even Every Each Some Many
-Most More All Both Such Other Another Several Few
+I I'm I've I'd I'll Im Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri Sat
+January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep
+Sept Oct Nov Dec God OK Okay TV CEO PM AM BST GMT EST EDT CST CDT PST PDT UTC CET Mrs Mr Ms Dr Sir Madam Yes No Oh Hey
+Please Thanks Update Updated Breaking Live Watch Video Photos Photo Caption Exclusive Opinion Analysis Editorial Read
+Click Share Subscribe Advertisement Related More Top Here There This That These Those Today Tonight Yesterday Tomorrow
+Now Then Also Just Still Even Every Each Some Many Most More All Both Such Other Another Several Few
 """.split())
+_NAME_MONTHS = frozenset({"April", "May", "June", "August"})
+_HONORIFICS = _NOT_NAMES & _TITLE_HEADS  # Mr, Mrs, Dr, CEO ...
 _CONNECTOR_WORDS = frozenset({"of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "bin", "ibn",
                               "la", "le", "&"})
 
@@ -218,15 +222,15 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
     pieces: list[tuple[list[str], bool]] = [([], at_start)]
     for token in tokens:
         current = pieces[-1][0]
-        if token in _NOT_NAMES or (token.lower() in stop and token not in _NEVER_BREAK and not token.isupper()
-                                   and (title_case or not current)):
-            pieces.append(([], pieces[-1][1] and not current))
+        if _not_a_name(token, current) or (token.lower() in stop and token not in _NEVER_BREAK and not token.isupper()
+                                           and _plain(token) not in _HONORIFICS and (title_case or not current)):
+            pieces.append(([], pieces[-1][1] and not current or _ends_sentence(token)))
             continue
+        if current and _plain(token) in _HONORIFICS:  # "Meet Mr Right": the title begins the name
+            pieces.append((current := [], False))
         ends_piece = ends_sentence = False
-        if token.endswith(".") and len(token) > 1:
-            bare = token[:-1]
-            if not (bare in _ABBREVIATIONS or _INITIALISM.fullmatch(token) or len(bare) == 1):
-                token, ends_piece, ends_sentence = bare, True, True
+        if _ends_sentence(token):
+            token, ends_piece, ends_sentence = token[:-1], True, True
         stripped = _strip_possessive(token)
         if stripped != token.replace("’", "'") and not _lexicon(" ".join(current + [token])):
             token, ends_piece = stripped, True
@@ -239,9 +243,29 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
             piece = piece[1:]
         while piece and piece[-1] in _CONNECTOR_WORDS:
             piece = piece[:-1]
-        if piece:
+        if piece and not (len(piece) == 1 and _plain(piece[0]) in _NOT_NAMES):  # a title with no name after it
             result.append((piece, starts))
     return result
+
+
+def _ends_sentence(token: str) -> bool:
+    """Whether a token's final dot ends a sentence (not "Mr.", "U.S.", "J.")."""
+    if not token.endswith(".") or len(token) < 3:
+        return False
+    return not (token[:-1] in _ABBREVIATIONS or _INITIALISM.fullmatch(token))
+
+
+def _plain(token: str) -> str:
+    """A token as `_NOT_NAMES` lists it: no possessive or final dot, straight apostrophes, capitals as Title case."""
+    token = _strip_possessive(token).rstrip(".")
+    return token.title() if token.isupper() and token not in _NOT_NAMES else token
+
+
+def _not_a_name(token: str, current: list[str]) -> bool:
+    plain = _plain(token)
+    if plain not in _NOT_NAMES:
+        return False
+    return not (plain in _HONORIFICS or plain in _NAME_MONTHS and current)
 
 
 # --- classifying ---------------------------------------------------------------------------------------------------
