@@ -249,6 +249,8 @@ def test_a_batch_gives_the_same_stories_as_one_article_at_a_time():
         actions.assign_story(article)
     one_by_one = {m.article_id: (m.story_id, m.score, m.is_reprint) for m in Membership.objects.all()}
     stories = list(Story.objects.order_by("id").values_list("id", "article_count", "independent_count", "summary"))
+    named = [(a.id, e.name, e.kind, e.count) for a in articles for e in actions.prepare(a).entities]
+    assert list(ArticleEntity.objects.order_by("id").values_list("article", "name", "kind", "mentions")) == named
     Membership.objects.all().delete()
     Story.objects.all().delete()  # new stories get the next ids: compared below up to that offset
     StoryKey.objects.all().delete()
@@ -261,6 +263,8 @@ def test_a_batch_gives_the_same_stories_as_one_article_at_a_time():
     assert batched == {a: (s + offset, score, reprint) for a, (s, score, reprint) in one_by_one.items()}
     assert list(Story.objects.order_by("id").values_list("article_count", "independent_count", "summary")) == \
         [row[1:] for row in stories]
+    # every article's entities, stored once (not again for the repeats), in the same order
+    assert list(ArticleEntity.objects.order_by("id").values_list("article", "name", "kind", "mentions")) == named
     assert actions.assign_stories(articles[:3]) == list(Membership.objects.filter(
         article_id__in=[a.id for a in articles[:3]]).order_by("article_id"))
 

@@ -117,20 +117,21 @@ def prepare(article: Article) -> Prepared:
     return Prepared(entities, features, wire_agency(article.authors or [], article.text))
 
 
-def _save_entities(article: Article, entities: list[Entity]) -> None:
-    """Store an article's entities in one statement (a row at a time costs a round trip each on PostgreSQL)."""
-    if not entities:
+def _save_entities(entities: dict[int, list[Entity]]) -> None:
+    """Store articles' entities (article id -> its entities) in one statement: a batch's articles are stored together,
+    as a statement per article (a round trip each on PostgreSQL) cost more than the rows."""
+    rows = [(article_id, e.name[:200], e.kind, e.count) for article_id, found in entities.items() for e in found]
+    if not rows:
         return
     insert = f"INSERT INTO {ArticleEntity._meta.db_table} (article_id, name, kind, mentions) "
-    names, kinds, counts = [e.name[:200] for e in entities], [e.kind for e in entities], [e.count for e in entities]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(insert + "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::int[])",
-                           [article.id, names, kinds, counts])
+            cursor.execute(insert + "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::int[])",
+                           [list(column) for column in zip(*rows)])
         else:  # SQLite: one statement text whatever the number of entities (see index.in_list)
-            cursor.execute(insert + "SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-                           "json_extract(value, '$[2]') FROM json_each(%s) ORDER BY key",
-                           [article.id, json.dumps(list(zip(names, kinds, counts)))])
+            cursor.execute(insert + "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                           "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(%s) ORDER BY key",
+                           [json.dumps(rows)])
 
 
 def assign_story(article: Article) -> Membership:
@@ -162,14 +163,17 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             prepared[article.id] = prepare(article)
     with _locked():
         memberships = _memberships([article.id for article in articles])  # again: another worker may have been first
+        unassigned = {article.id: article for article in articles if article.id not in memberships}
+        for article in unassigned.values():
+            if article.id not in prepared:  # assigned when we looked, then moved out by a recluster
+                prepared[article.id] = prepare(article)
+        _save_entities({article_id: prepared[article_id].entities for article_id in unassigned})
         clusterer = _clusterer()
         changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
         merged = False
         for article in articles:
             if article.id in memberships:
                 continue
-            if article.id not in prepared:  # assigned when we looked, then moved out by a recluster
-                prepared[article.id] = prepare(article)
             story_id, membership, merges = _assign(clusterer, article, prepared[article.id])
             memberships[article.id] = membership
             changed.setdefault(story_id, article.id)
@@ -203,10 +207,9 @@ def _memberships(article_ids: list[int]) -> dict[int, Membership]:
 
 
 def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple[int, Membership, list]:
-    """Cluster one unassigned article, inside the caller's locked transaction: join or start its story, then merge
-    the stories that now look like one event. Returns the story it joined first, its membership (as of after the
-    merges) and the merges done."""
-    _save_entities(article, prepared.entities)
+    """Cluster one unassigned article (the caller has stored its entities, with the rest of the batch's), inside the
+    caller's locked transaction: join or start its story, then merge the stories that now look like one event.
+    Returns the story it joined first, its membership (as of after the merges) and the merges done."""
     assignment = clusterer.assign(prepared.features)
     membership = _join(assignment.story_id, article, origin_of(article, prepared), assignment.score,
                        created=assignment.created)
