@@ -82,7 +82,7 @@ def test_wire_copies_count_once_and_the_first_outlet_is_known():
                     published_at=start + timedelta(hours=n + 1)) for n in range(3)]
     own = store(independent, url="https://own.example/b", published_at=start + timedelta(hours=2))
     for article in [original, *copies, own]:
-        actions.assign_story(article)
+        actions.assign_story(Article.objects.get(id=article.id))  # as a worker loads it: the original not at hand
     story = Story.objects.get(memberships__article=original)
     assert set(Membership.objects.filter(story=story).values_list("article_id", flat=True)) == \
         {original.id, own.id, *(c.id for c in copies)}
@@ -90,6 +90,18 @@ def test_wire_copies_count_once_and_the_first_outlet_is_known():
     assert story.first_outlet.domain == "wire.example"
     assert not Membership.objects.get(article=original).is_reprint
     assert all(Membership.objects.get(article=c).is_reprint for c in copies)
+    assert {Membership.objects.get(article=a).origin for a in [original, *copies]} == {"wire:AP"}
+
+
+def test_a_copy_whose_original_is_not_assigned_yet_takes_the_original_origin():
+    wire = next(g for g in events(giveme_articles()).values() if len(g[0]["text"].split()) >= 300)[0]
+    start = timezone.now() - timedelta(hours=5)
+    original = store(wire, url="https://wire.example/1", authors=["Associated Press"], published_at=start)
+    copy = store(wire, url="https://paper.example/a", text=edited_copy(wire["text"], 1),
+                 published_at=start + timedelta(hours=1))
+    assert copy.reprint_of_id == original.id
+    actions.assign_story(Article.objects.get(id=copy.id))
+    assert Membership.objects.get(article=copy).origin == "wire:AP"
 
 
 def test_merge_and_split_keep_every_article_in_exactly_one_story_and_are_recorded():

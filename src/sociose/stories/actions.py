@@ -70,9 +70,14 @@ def origin_of(article: Article, prepared: Prepared | None = None) -> str:
 
 
 def _origin_of_stored(article_id: int) -> str:
-    """`origin_of` a stored article, reading only the columns it needs."""
+    """`origin_of` a stored article: the origin its membership records when it is assigned (a copy's original
+    usually is, and a wire story has many copies), else computed, reading only the columns it needs."""
     authors_field = Article._meta.get_field("authors")
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT origin FROM {Membership._meta.db_table} WHERE article_id = %s", [article_id])
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         while True:
             cursor.execute(f"SELECT reprint_of_id, authors, text FROM {Article._meta.db_table} WHERE id = %s",
                            [article_id])
