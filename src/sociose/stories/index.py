@@ -470,45 +470,57 @@ class DbStoryIndex:
         self.update(story_id, summary, new=True)
 
     def update(self, story_id: int, summary: StorySummary, *, new: bool = False) -> None:
-        """Store a story's summary and move its postings to its new keys and last_seen (`new`: it has none yet)."""
+        """Store a story's summary and move its postings to its new keys and last_seen (`new`: it has none yet).
+        The writes are one statement on PostgreSQL (a round trip each would be a large part of their cost there)."""
         table = StoryKey._meta.db_table
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
         version = new_version()
         data = summary.to_dict()
+        writes = [(f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, "
+                   "article_count = %s, version = %s WHERE id = %s",
+                   [write_json(Story, "summary", data), write_datetime(summary.first_seen),
+                    write_datetime(summary.last_seen), summary.size, version, story_id])]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, article_count = %s, "
-                "version = %s WHERE id = %s",
-                [write_json(Story, "summary", data), write_datetime(summary.first_seen),
-                 write_datetime(summary.last_seen), summary.size, version, story_id])
             known = self._known()
             old = {} if new else self._postings_of(cursor, story_id, known)
             stamp = _micros(summary.last_seen)
             gone = sorted(old.keys() - new_keys)
             if gone:
                 where, params = in_list("key", gone, "text")
-                cursor.execute(f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params])
-            if any(old_stamp != stamp for _, old_stamp in old.values()):
-                cursor.execute(f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
+                writes.append((f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params]))
+            if any(old_stamp != stamp for key, (_, old_stamp) in old.items() if key in new_keys):
+                # On PostgreSQL, not the postings deleted above: there both run on one snapshot
+                where, params = in_list("key", gone, "text") if gone and connection.vendor == "postgresql" else \
+                    ("false", [])
+                writes.append((f"UPDATE {table} SET last_seen = %s WHERE story_id = %s AND NOT ({where})",
+                               [summary.last_seen, story_id, *params]))
             added = sorted(new_keys - old.keys())
             if added:
                 if connection.vendor == "postgresql":
-                    cursor.execute(f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, unnest(%s::text[]), %s "
-                                   "RETURNING key, id", [story_id, added, summary.last_seen])
+                    writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, unnest(%s::text[]), "
+                                   "%s RETURNING key, id", [story_id, added, summary.last_seen]))
                 else:
-                    cursor.execute(f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM "
-                                   "json_each(%s) RETURNING key, id", [story_id, summary.last_seen, json.dumps(added)])
-                added_ids = cursor.fetchall()
+                    writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM "
+                                   "json_each(%s) RETURNING key, id", [story_id, summary.last_seen, json.dumps(added)]))
+            if connection.vendor == "postgresql" and len(writes) > 1:
+                # Data-modifying WITH clauses all run, to completion, whatever the last statement reads
+                *first, last = writes if added else [*writes, ("SELECT 1", [])]
+                cursor.execute("WITH " + ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first)) + " "
+                               + last[0], [param for _, params in [*first, last] for param in params])
+            else:
+                for sql, params in writes:
+                    cursor.execute(sql, params)
+            added_ids = cursor.fetchall() if added else []
         if known is not None:
             for key, (posting_id, old_stamp) in old.items():
                 known.remove_posting(key, (old_stamp, -posting_id, story_id))
                 if key in new_keys:
                     known.add_posting(key, (stamp, -posting_id, story_id))
-            for key, posting_id in added_ids if added else ():
+            for key, posting_id in added_ids:
                 known.add_posting(key, (stamp, -posting_id, story_id))
             known.versions[story_id] = version
             ids = {key: posting_id for key, (posting_id, _) in old.items() if key in new_keys}
-            ids.update(added_ids if added else ())
+            ids.update(added_ids)
             known.keep_story(story_id, {key: (posting_id, stamp) for key, posting_id in ids.items()})
         # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would be
         # this one, key order and all: cache it under its new version.
