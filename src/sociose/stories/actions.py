@@ -234,22 +234,31 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
     in a few raw statements: this runs for every article."""
     when = article_time(article)
     stories, members = Story._meta.db_table, Membership._meta.db_table
+    story = (f"SELECT independent_count, reprint_count, outlet_count, first_seen, last_seen, pinned, "
+             f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND origin = %s) AS seen_origin, "
+             f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND outlet_id = %s) AS seen_outlet "
+             f"FROM {stories} WHERE id = %s")
+    story_params = [story_id, origin, story_id, article.outlet_id, story_id]
+    insert = (f"INSERT INTO {members} (article_id, story_id, outlet_id, published_at, origin, is_reprint, score, "
+              "assigned_at) ")
+    assigned_at = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT independent_count, reprint_count, outlet_count, first_seen, last_seen, pinned, "
-            f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND origin = %s), "
-            f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND outlet_id = %s) "
-            f"FROM {stories} WHERE id = %s",
-            [story_id, origin, story_id, article.outlet_id, story_id])
-        independent, reprints, outlets, first_seen, last_seen, pinned, seen_origin, seen_outlet = cursor.fetchone()
+        if connection.vendor == "postgresql":  # one round trip: the story is read before the membership is added
+            cursor.execute(
+                f"WITH s AS ({story}), m AS ({insert} SELECT %s, %s, %s, %s, %s, seen_origin AND NOT %s, %s, %s "
+                "FROM s RETURNING id) SELECT s.*, m.id FROM s CROSS JOIN m",
+                [*story_params, article.id, story_id, article.outlet_id, when, origin, created, score, assigned_at])
+            *row, membership_id = cursor.fetchone()
+        else:
+            cursor.execute(story, story_params)
+            row = cursor.fetchone()
+            cursor.execute(insert + "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                           [article.id, story_id, article.outlet_id, write_datetime(when), origin,
+                            bool(row[6]) and not created, score, write_datetime(assigned_at)])
+            membership_id = cursor.fetchone()[0]
+        independent, reprints, outlets, first_seen, last_seen, pinned, seen_origin, seen_outlet = row
         seen_origin, seen_outlet = bool(seen_origin) and not created, bool(seen_outlet) and not created
-        assigned_at = timezone.now()
-        cursor.execute(
-            f"INSERT INTO {members} (article_id, story_id, outlet_id, published_at, origin, is_reprint, score, "
-            "assigned_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            [article.id, story_id, article.outlet_id, write_datetime(when), origin, seen_origin, score,
-             write_datetime(assigned_at)])
-        membership = Membership(id=cursor.fetchone()[0], article_id=article.id, story_id=story_id,
+        membership = Membership(id=membership_id, article_id=article.id, story_id=story_id,
                                 outlet_id=article.outlet_id, published_at=when, origin=origin,
                                 is_reprint=seen_origin, score=score, assigned_at=assigned_at)
         membership._state.adding, membership._state.db = False, connection.alias
