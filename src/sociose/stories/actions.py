@@ -247,7 +247,8 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
             cursor.execute(
                 f"WITH s AS ({story}), m AS ({insert} SELECT %s, %s, %s, %s, %s, seen_origin AND NOT %s, %s, %s "
                 "FROM s RETURNING id) SELECT s.*, m.id FROM s CROSS JOIN m",
-                [*story_params, article.id, story_id, article.outlet_id, when, origin, created, score, assigned_at])
+                [*story_params, article.id, story_id, article.outlet_id, write_datetime(when), origin, created, score,
+                 write_datetime(assigned_at)])
             *row, membership_id = cursor.fetchone()
         else:
             cursor.execute(story, story_params)
