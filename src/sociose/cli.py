@@ -30,6 +30,35 @@ def apply_flags(argv: list[str]) -> list[str]:
     return rest
 
 
+# Commands that read or write the site's data. On a database never set up, they set it up first (a new data directory:
+# `sociose import ...` works before `make run`); on one that lacks this version's migrations (an upgrade), they stop
+# and say what to run, rather than work on another version's tables. `run` migrates by itself.
+DATA_COMMANDS = frozenset({"import", "ingest", "feeds", "stories", "desk", "worker", "scheduler", "serve"})
+
+
+def check_database() -> None:
+    import django
+    from django.core.management import call_command
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    django.setup()
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        sys.stderr.write(f"sociose: cannot use the database: {error}\n")
+        raise SystemExit(2) from None
+    if not plan:
+        return
+    if executor.loader.applied_migrations:
+        sys.stderr.write("sociose: the database is from an earlier version: run `sociose migrate` first (`make run` "
+                         "does it)\n")
+        raise SystemExit(2)
+    sys.stderr.write("sociose: setting up a new database\n")
+    call_command("migrate", interactive=False, verbosity=0)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     try:
@@ -39,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"sociose: configuration error: {error}\n")
         raise SystemExit(2) from None
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sociose.settings")
+    if len(argv) > 1 and argv[1] in DATA_COMMANDS and not {"-h", "--help"} & set(argv[2:]):
+        check_database()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["sociose", *argv[1:]] if len(argv) > 1 else ["sociose", "help"])
