@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
 
 from sociose import options
 
@@ -36,6 +43,9 @@ def apply_flags(argv: list[str]) -> list[str]:
 DATA_COMMANDS = frozenset({"import", "ingest", "feeds", "stories", "desk", "worker", "scheduler", "serve"})
 
 
+_SETUP_LOCK = 0x5C1_05E7  # PostgreSQL advisory lock held while a process sets up a new database
+
+
 def check_database() -> None:
     import django
     from django.core.management import call_command
@@ -43,20 +53,50 @@ def check_database() -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     django.setup()
-    try:
+
+    def unapplied() -> tuple[bool, bool]:  # (migrations to apply, some applied already)
         executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes())), bool(
+            executor.loader.applied_migrations)
+
+    try:
+        pending, _ = unapplied()
+        if not pending:
+            return
+        # Processes started together on a new database (a web server, workers and the scheduler) take turns: the
+        # first sets it up, the others find it done.
+        with _setup_lock(connection):
+            pending, started = unapplied()
+            if not pending:
+                return
+            if started:
+                sys.stderr.write("sociose: the database is from an earlier version: run `sociose migrate` first "
+                                 "(`make run` does it)\n")
+                raise SystemExit(2)
+            sys.stderr.write("sociose: setting up a new database\n")
+            call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as error:
         sys.stderr.write(f"sociose: cannot use the database: {error}\n")
         raise SystemExit(2) from None
-    if not plan:
-        return
-    if executor.loader.applied_migrations:
-        sys.stderr.write("sociose: the database is from an earlier version: run `sociose migrate` first (`make run` "
-                         "does it)\n")
-        raise SystemExit(2)
-    sys.stderr.write("sociose: setting up a new database\n")
-    call_command("migrate", interactive=False, verbosity=0)
+
+
+@contextmanager
+def _setup_lock(connection) -> Iterator[None]:
+    """One process at a time: a PostgreSQL advisory lock, or a lock on a file beside the SQLite database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK])
+    elif connection.vendor == "sqlite" and fcntl is not None:
+        with open(f"{connection.settings_dict['NAME']}.setup-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            yield
+    else:
+        yield
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,3 +36,14 @@ def test_a_database_from_an_earlier_version_is_not_used_before_it_is_migrated(tm
     assert "sociose migrate" in result.stderr and "Traceback" not in result.stderr
     assert run_cli(tmp_path, "migrate", "-v0").returncode == 0
     assert run_cli(tmp_path, "stories", "export").returncode == 0
+
+
+def test_processes_started_together_on_a_new_data_directory_set_it_up_once(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    started = [subprocess.Popen([sys.executable, "-m", "sociose.cli", "stories", "export"], env={
+        **env, "SOCIOSE_HOME": str(tmp_path)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)]
+    results = [(process.wait(timeout=300), *process.communicate()) for process in started]
+    assert [code for code, _, _ in results] == [0, 0, 0], [err for _, _, err in results]
+    assert [json.loads(out) for _, out, _ in results] == [{}, {}, {}]
+    assert sum("setting up a new database" in err for _, _, err in results) == 1
