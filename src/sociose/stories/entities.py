@@ -222,11 +222,14 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
     pieces: list[tuple[list[str], bool]] = [([], at_start)]
     for token in tokens:
         current = pieces[-1][0]
-        if _not_a_name(token, current) or (token.lower() in stop and token not in _NEVER_BREAK and not token.isupper()
-                                           and _plain(token) not in _HONORIFICS and (title_case or not current)):
+        plain = _plain(token)
+        honorific = plain in _HONORIFICS
+        if (plain in _NOT_NAMES and not (honorific or plain in _NAME_MONTHS and current)) or (
+                token.lower() in stop and token not in _NEVER_BREAK and not token.isupper() and not honorific
+                and (title_case or not current)):
             pieces.append(([], pieces[-1][1] and not current or _ends_sentence(token)))
             continue
-        if current and _plain(token) in _HONORIFICS:  # "Meet Mr Right": the title begins the name
+        if current and honorific:  # "Meet Mr Right": the title begins the name
             pieces.append((current := [], False))
         ends_piece = ends_sentence = False
         if _ends_sentence(token):
@@ -259,13 +262,6 @@ def _plain(token: str) -> str:
     """A token as `_NOT_NAMES` lists it: no possessive or final dot, straight apostrophes, capitals as Title case."""
     token = _strip_possessive(token).rstrip(".")
     return token.title() if token.isupper() and token not in _NOT_NAMES else token
-
-
-def _not_a_name(token: str, current: list[str]) -> bool:
-    plain = _plain(token)
-    if plain not in _NOT_NAMES:
-        return False
-    return not (plain in _HONORIFICS or plain in _NAME_MONTHS and current)
 
 
 # --- classifying ---------------------------------------------------------------------------------------------------

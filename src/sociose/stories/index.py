@@ -489,11 +489,10 @@ class DbStoryIndex:
                 where, params = in_list("key", gone, "text")
                 writes.append((f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params]))
             if any(old_stamp != stamp for key, (_, old_stamp) in old.items() if key in new_keys):
-                # On PostgreSQL, not the postings deleted above: there both run on one snapshot
-                where, params = in_list("key", gone, "text") if gone and connection.vendor == "postgresql" else \
-                    ("false", [])
-                writes.append((f"UPDATE {table} SET last_seen = %s WHERE story_id = %s AND NOT ({where})",
-                               [summary.last_seen, story_id, *params]))
+                move = (f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
+                if gone and connection.vendor == "postgresql":  # not the postings deleted above: one snapshot there
+                    move = (move[0] + f" AND NOT ({where})", move[1] + params)
+                writes.append(move)
             added = sorted(new_keys - old.keys())
             if added:
                 if connection.vendor == "postgresql":
