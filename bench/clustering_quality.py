@@ -138,9 +138,9 @@ def run_engine(docs: list[Doc], config: Config | None = None) -> tuple[list, dic
     merged_into: dict = {}
     labels = []
     for feature in features:
-        story_id = clusterer.assign(feature).story_id
-        labels.append(story_id)
-        for kept, absorbed in clusterer.settle(story_id):
+        assignment = clusterer.assign(feature)
+        labels.append(assignment.story_id)
+        for kept, absorbed in clusterer.settle(assignment):
             merged_into[absorbed] = kept
     assigned = time.perf_counter()
 

@@ -133,6 +133,33 @@ def test_merge_and_split_keep_every_article_in_exactly_one_story_and_are_recorde
         actions.do_split_story(new, moved, reason="would empty the story")
 
 
+def split_event_in_two(records):
+    """Two stories of one event: its reports and edited copies of them at other outlets assigned (one story), then
+    the copies split off by an editor; returns the story of the reports and that of the copies."""
+    reports = [store(record) for record in records]
+    copies = [store(record, url=f"https://copy{n}.example/a", text=edited_copy(record["text"], n))
+              for n, record in enumerate(records)]
+    for article in reports + copies:
+        actions.assign_story(article)
+    story = Story.objects.get(memberships__article=reports[0])
+    assert Membership.objects.filter(story=story).count() == len(reports + copies)
+    new = actions.do_split_story(story, [copy.id for copy in copies], reason="test split")
+    story.refresh_from_db()
+    return story, new
+
+
+def test_an_article_that_bridges_two_stories_of_one_event_merges_them():
+    group = next(g for g in events(giveme_articles()).values() if len(g) >= 4)
+    first, second = split_event_in_two(group[:3])
+    StoryEvent.objects.all().delete()  # as if the two stories had been built apart (two workers, an earlier engine)
+    actions.assign_story(store(group[3]))
+    alive = set(Story.objects.filter(merged_into=None, article_count__gt=0).values_list("id", flat=True))
+    assert alive == {first.id}  # the older story is kept
+    assert Membership.objects.filter(story=first).count() == 7
+    merge = StoryEvent.objects.get(kind=StoryEvent.Kind.MERGE)
+    assert (merge.story_id, merge.other_id, merge.automatic) == (first.id, second.id, True)
+
+
 def test_top_stories_rank_breadth_against_age_and_pins_first():
     now = timezone.now()
 

@@ -220,7 +220,7 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
                        created=assignment.created)
     if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
         return assignment.story_id, membership, []
-    merges = clusterer.settle(assignment.story_id)
+    merges = clusterer.settle(assignment)
     for kept, absorbed in merges:  # the index already holds the merged summaries
         _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
                       reason="The engine found the two stories' coverage to be about one event.")

@@ -371,6 +371,8 @@ class Assignment:
     story_id: StoryId
     created: bool
     score: float
+    # The other stories the article was scored against, as they were: those it could bridge (see `settle`)
+    others: tuple[tuple[StoryId, StorySummary], ...] = ()
 
 
 def heaviest(weights: Mapping[str, float], n: int) -> list[str]:
@@ -533,14 +535,15 @@ class Clusterer:
         when = features.published_at
         best: tuple[float, StoryId, StorySummary] | None = None
         score = self.scorer(vector, entities, when)
-        for story_id, summary in self.index.candidates(self.query_keys(vector, entities), when, self.config.window):
+        candidates = self.index.candidates(self.query_keys(vector, entities), when, self.config.window)
+        for story_id, summary in candidates:
             value = score(summary)
             if best is None or value > best[0] or value == best[0] and _order(story_id) < _order(best[1]):
                 best = (value, story_id, summary)
         if best is not None and best[0] >= self.config.threshold:
             score, story_id, summary = best
             self.index.update(story_id, self.absorb(summary, vector, features, entities))
-            return Assignment(story_id, False, score)
+            return Assignment(story_id, False, score, tuple(c for c in candidates if c[0] != story_id))
         story_id = self.new_story_id()
         self.index.add(story_id, self.absorb(StorySummary(), vector, features, entities))
         return Assignment(story_id, True, best[0] if best else 0.0)
@@ -573,14 +576,18 @@ class Clusterer:
                        last_seen=max(filter(None, (summary.last_seen, when)), default=None),
                        size=summary.size + 1, outlets=outlets)
 
-    def merge_candidates(self, story_id: StoryId, summary: StorySummary) -> list[tuple[StoryId, StoryId]]:
-        """Pairs (kept, absorbed) of stories that look like one event: `story_id` and each indexed story whose centroid
-        is within `merge_threshold` cosine of its own, less the time penalty of the gap between their active periods.
+    def merge_candidates(self, story_id: StoryId, summary: StorySummary,
+                         among: Iterable[tuple[StoryId, StorySummary]] | None = None) -> list[tuple[StoryId, StoryId]]:
+        """Pairs (kept, absorbed) of stories that look like one event: `story_id` and each story whose centroid is
+        within `merge_threshold` cosine of its own, less the time penalty of the gap between their active periods.
+        The stories compared are `among` (ids and summaries), or else those the index finds for the story's own keys.
         The lower-ordered id is kept; pairs come sorted. Call it after an update, then `merge` each pair."""
         vector = _unit(summary.centroid)
-        keys = self.query_keys(vector, {k: v for k, v in summary.entities.items()})
+        if among is None:
+            keys = self.query_keys(vector, {k: v for k, v in summary.entities.items()})
+            among = self.index.candidates(keys, summary.last_seen, self.config.window)
         pairs = set()
-        for other_id, other in self.index.candidates(keys, summary.last_seen, self.config.window):
+        for other_id, other in among:
             if other_id == story_id:
                 continue
             gap = self._period_gap(summary, other)
@@ -596,15 +603,28 @@ class Clusterer:
         self.index.update(kept_id, merged)
         return merged
 
-    def settle(self, story_id: StoryId) -> list[tuple[StoryId, StoryId]]:
-        """Merge `story_id` with every story that `merge_candidates` pairs it with, until none is left; return the
-        merges done as (kept, absorbed). The caller moves the absorbed stories' articles to the kept ones."""
+    def settle(self, assignment: Assignment | StoryId) -> list[tuple[StoryId, StoryId]]:
+        """Merge a story with every story that `merge_candidates` pairs it with, until none is left; return the merges
+        done as (kept, absorbed). The caller moves the absorbed stories' articles to the kept ones.
+
+        Given an `Assignment`, the story is compared with the others its article was scored against: two stories
+        become one event when an article joins one of them while drawing on the other, and the article's own
+        candidates are the stories it can bridge (no second lookup; a story's centroid moves only by the articles it
+        absorbs). Given a story id, with the stories the index finds for the story's own keys."""
+        if not isinstance(assignment, Assignment):
+            among, story_id = None, assignment
+        else:
+            among, story_id = dict(assignment.others), assignment.story_id
         merges = []
-        while pairs := self.merge_candidates(story_id, self.index.get(story_id)):
+        while pairs := self.merge_candidates(story_id, self.index.get(story_id),
+                                             None if among is None else among.items()):
             kept, absorbed = pairs[0]
             self.merge(kept, absorbed)
             merges.append((kept, absorbed))
             story_id = kept
+            if among is not None:  # the others are as they were; the two merged are now one
+                among.pop(kept, None)
+                among.pop(absorbed, None)
         return merges
 
     @staticmethod
