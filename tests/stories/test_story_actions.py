@@ -148,16 +148,22 @@ def split_event_in_two(records):
     return story, new
 
 
-def test_an_article_that_bridges_two_stories_of_one_event_merges_them():
+@pytest.mark.parametrize("editor_split", [False, True])
+def test_an_article_that_bridges_two_stories_of_one_event_merges_them_unless_an_editor_split_them(editor_split):
     group = next(g for g in events(giveme_articles()).values() if len(g) >= 4)
     first, second = split_event_in_two(group[:3])
-    StoryEvent.objects.all().delete()  # as if the two stories had been built apart (two workers, an earlier engine)
-    actions.assign_story(store(group[3]))
+    if not editor_split:  # as if the two stories had been built apart (two workers, an earlier engine)
+        StoryEvent.objects.all().delete()
+    membership = actions.assign_story(store(group[3]))
     alive = set(Story.objects.filter(merged_into=None, article_count__gt=0).values_list("id", flat=True))
-    assert alive == {first.id}  # the older story is kept
-    assert Membership.objects.filter(story=first).count() == 7
-    merge = StoryEvent.objects.get(kind=StoryEvent.Kind.MERGE)
-    assert (merge.story_id, merge.other_id, merge.automatic) == (first.id, second.id, True)
+    if editor_split:
+        assert alive == {first.id, second.id} and membership.story_id in alive
+        assert not StoryEvent.objects.filter(kind=StoryEvent.Kind.MERGE).exists()
+    else:
+        assert alive == {first.id}  # the older story is kept
+        assert Membership.objects.filter(story=first).count() == 7
+        merge = StoryEvent.objects.get(kind=StoryEvent.Kind.MERGE)
+        assert (merge.story_id, merge.other_id, merge.automatic) == (first.id, second.id, True)
 
 
 def test_top_stories_rank_breadth_against_age_and_pins_first():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from sociose.articles.models import Article
@@ -90,7 +90,19 @@ def _origin_of_stored(article_id: int) -> str:
 
 
 def _clusterer() -> Clusterer:
-    return Clusterer(DbStoryIndex(), DbTermStats(), new_story_id=_new_story_id)
+    return Clusterer(DbStoryIndex(), DbTermStats(), new_story_id=_new_story_id, kept_apart=_kept_apart)
+
+
+def _kept_apart(a: int, b: int) -> bool:
+    """Whether an editor split the two stories apart (or stories since merged into them): the engine then never
+    merges them again, however alike their coverage. Asked only of a pair the engine would merge, which is rare."""
+    def with_merged(story_id: int) -> list[int]:
+        return [story_id, *Story.objects.filter(merged_into=story_id).values_list("id", flat=True)]
+
+    ours, theirs = with_merged(a), with_merged(b)
+    return StoryEvent.objects.filter(
+        Q(story__in=ours, other__in=theirs) | Q(story__in=theirs, other__in=ours),
+        kind=StoryEvent.Kind.SPLIT, automatic=False).exists()
 
 
 def _new_story_id() -> int:

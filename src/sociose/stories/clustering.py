@@ -418,11 +418,14 @@ class Clusterer:
     """Assigns articles to stories one at a time, deterministically, through a StoryIndex and TermStats."""
 
     def __init__(self, index: StoryIndex | None = None, stats: TermStats | None = None, *,
-                 config: Config | None = None, new_story_id: Callable[[], StoryId] | None = None) -> None:
+                 config: Config | None = None, new_story_id: Callable[[], StoryId] | None = None,
+                 kept_apart: Callable[[StoryId, StoryId], bool] | None = None) -> None:
         self.index = index if index is not None else MemoryStoryIndex()
         self.stats = stats if stats is not None else MemoryTermStats()
         self.config = config or Config()
         self.new_story_id = new_story_id or itertools.count(1).__next__
+        # Whether two stories must stay apart whatever their content (an editor split them): never merged here
+        self.kept_apart = kept_apart
 
     # The parts of `assign`, public so that a database-backed caller can run them inside its own transaction.
 
@@ -580,8 +583,9 @@ class Clusterer:
                          among: Iterable[tuple[StoryId, StorySummary]] | None = None) -> list[tuple[StoryId, StoryId]]:
         """Pairs (kept, absorbed) of stories that look like one event: `story_id` and each story whose centroid is
         within `merge_threshold` cosine of its own, less the time penalty of the gap between their active periods.
-        The stories compared are `among` (ids and summaries), or else those the index finds for the story's own keys.
-        The lower-ordered id is kept; pairs come sorted. Call it after an update, then `merge` each pair."""
+        The stories compared are `among` (ids and summaries), or else those the index finds for the story's own keys;
+        stories `kept_apart` are never paired. The lower-ordered id is kept; pairs come sorted. Call it after an
+        update, then `merge` each pair."""
         vector = _unit(summary.centroid)
         if among is None:
             keys = self.query_keys(vector, {k: v for k, v in summary.entities.items()})
@@ -592,7 +596,8 @@ class Clusterer:
                 continue
             gap = self._period_gap(summary, other)
             penalty = self.time_penalty(other.last_seen + gap, other) if gap and other.last_seen else 0.0
-            if _cosine(vector, other.centroid, other.centroid_norm) - penalty >= self.config.merge_threshold:
+            if (_cosine(vector, other.centroid, other.centroid_norm) - penalty >= self.config.merge_threshold
+                    and not (self.kept_apart and self.kept_apart(story_id, other_id))):
                 pairs.add((story_id, other_id) if _order(story_id) < _order(other_id) else (other_id, story_id))
         return sorted(pairs, key=lambda p: (_order(p[0]), _order(p[1])))
 
