@@ -51,16 +51,20 @@ operation = st.one_of(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(per_key=st.sampled_from([1, 2, 3, 64]), operations=st.lists(operation, min_size=1, max_size=30),
+@given(per_key=st.sampled_from([1, 2, 3, 64]), stories_known=st.sampled_from([1, index.KNOWN_STORIES]),
+       operations=st.lists(st.tuples(operation, st.booleans()), min_size=1, max_size=30),
        query=st.sets(st.sampled_from(WORDS), min_size=1, max_size=5))
 # A story outside the newest posting it knows moves up, but not past it: the worker must not take it for the
 # next newest, which it does not know (the story at 3); then the newest goes.
-@example(per_key=1, query={"flood"}, operations=[("add", {"flood"}, 5), ("add", {"flood"}, 0), ("add", {"flood"}, 3),
-                                                 ("update", {"flood"}, 1, 1), ("remove", 0)])
-def test_what_a_worker_knows_never_changes_a_lookup(per_key, operations, query):
+@example(per_key=1, stories_known=index.KNOWN_STORIES, query={"flood"}, operations=[(op, True) for op in [
+    ("add", {"flood"}, 5), ("add", {"flood"}, 0), ("add", {"flood"}, 3), ("update", {"flood"}, 1, 1), ("remove", 0)]])
+def test_what_a_worker_knows_never_changes_a_lookup(monkeypatch, per_key, stories_known, operations, query):
     """Stories added, moved to other keys and times (later or earlier: a split moves a story back), removed, over
-    several transactions: after each step the lookup from what the worker knows is the database's own. Few words
-    and few distinct times, so that keys overflow `per_key` and times tie."""
+    several transactions: after each step the lookup from what the worker knows (postings not written yet included)
+    is the database's own once they are written, which happens at steps drawn at random and at each transaction's
+    end. Few words and few distinct times, so that keys overflow `per_key` and times tie; the worker keeps the postings
+    of all its stories or of only the last one written."""
+    monkeypatch.setattr(index, "KNOWN_STORIES", stories_known)
     with transaction.atomic():
         live: list[int] = []
         db = DbStoryIndex(per_key=per_key, limit=5)
@@ -71,7 +75,7 @@ def test_what_a_worker_knows_never_changes_a_lookup(per_key, operations, query):
         with worker(me):
             for step in steps:
                 with clustering_state():
-                    for op in step:
+                    for op, write in step:
                         if op[0] == "add":
                             story_id = actions._new_story_id()
                             db.add(story_id, StorySummary(centroid=dict.fromkeys(op[1], 1.0),
@@ -83,15 +87,44 @@ def test_what_a_worker_knows_never_changes_a_lookup(per_key, operations, query):
                                                              last_seen=T0 + timedelta(hours=op[2]), size=2))
                         elif op[0] == "remove" and live:
                             db.remove(live.pop(op[1] % len(live)))
-                        for story_id in live:  # what the worker knew of a story's postings moved the right ones
-                            summary = db.get(story_id)
-                            postings = StoryKey.objects.filter(story_id=story_id)
-                            assert set(postings.values_list("key", flat=True)) == \
-                                summary.keys(db.terms_per_story, db.entities_per_story)
-                            assert set(postings.values_list("last_seen", flat=True)) == {summary.last_seen}
                         known = [story_id for story_id, _ in db.candidates(keys, when, timedelta(days=30))]
-                        assert known == from_the_database(db, keys, when), op
+                        if write:
+                            index.write_postings()
+                            assert_written(db, live)
+                            assert known == from_the_database(db, keys, when), op
+                assert_written(db, live)
+                assert known == from_the_database(db, keys, when)
         transaction.set_rollback(True)
+
+
+def assert_written(db: DbStoryIndex, live: list[int]) -> None:
+    """What the worker knew of each story's postings moved the right ones: the database holds its summary's keys, at
+    its last_seen."""
+    for story_id in live:
+        summary = db.get(story_id)
+        postings = StoryKey.objects.filter(story_id=story_id)
+        assert set(postings.values_list("key", flat=True)) == summary.keys(db.terms_per_story, db.entities_per_story)
+        assert set(postings.values_list("last_seen", flat=True)) == {summary.last_seen}
+
+
+def test_postings_are_written_once_per_transaction_or_before_a_lookup_reads_them():
+    """A story's postings are written when the transaction ends, or as soon as a lookup has to read one of their keys
+    from the database; the lookup then finds the story where it now is."""
+    db = DbStoryIndex()
+    with worker(Known()):
+        with transaction.atomic(), clustering_state():
+            story_id = actions._new_story_id()
+            db.add(story_id, StorySummary(centroid={"flood": 1.0, "rain": 0.5}, first_seen=T0, last_seen=T0, size=1))
+            db.update(story_id, StorySummary(centroid={"flood": 1.0, "dam": 0.7}, first_seen=T0,
+                                             last_seen=T0 + timedelta(hours=2), size=2))
+            assert not StoryKey.objects.filter(story_id=story_id).exists()  # not yet
+            # the worker has never read "t:dam": the lookup reads the database, which must hold the story's postings
+            found = db.candidates({"t:dam": 1}, T0 + timedelta(hours=3), timedelta(days=1))
+            assert [found_id for found_id, _ in found] == [story_id]
+            db.update(story_id, StorySummary(centroid={"flood": 1.0, "river": 0.7}, first_seen=T0,
+                                             last_seen=T0 + timedelta(hours=4), size=3))
+        assert set(StoryKey.objects.filter(story_id=story_id).values_list("key", "last_seen")) == {
+            ("t:flood", T0 + timedelta(hours=4)), ("t:river", T0 + timedelta(hours=4))}
 
 
 def test_term_counts_kept_in_memory_are_written_when_the_transaction_ends():

@@ -386,7 +386,7 @@ def test_a_keys_postings_are_read_from_the_index_alone():
         plan = [str(row[-1]) for row in cursor.fetchall()]
     searches = [line for line in plan if "stories_storykey" in line]
     assert len(searches) == len(keys), plan
-    assert all("USING COVERING INDEX storykey_key_recent_story" in line for line in searches), plan
+    assert all("USING COVERING INDEX storykey_key_time_story" in line for line in searches), plan
     assert not any("TEMP B-TREE" in line for line in plan), plan
 
 

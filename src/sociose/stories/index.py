@@ -27,6 +27,7 @@ import secrets
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -124,10 +125,21 @@ def _remember(story_id: int, version: int, summary: StorySummary | None) -> None
 
 # --- what a worker knows -------------------------------------------------------------------------------------------
 
-# A posting as a worker keeps it: (last_seen in microseconds, -posting id, story id). A key's postings are kept in a
-# list in ascending order of that tuple, the oldest first: read backwards, it is the order the database reads them
-# in (newest first, the lowest id first among equal times).
-Posting = tuple[int, int, int]
+# A posting as a worker keeps it: (last_seen in microseconds, -story id). A key's postings are kept in a list in
+# ascending order of that tuple, the oldest first: read backwards, it is the order the database reads them in (newest
+# first, the lowest story id first among equal times).
+Posting = tuple[int, int]
+
+
+@dataclass
+class Unwritten:
+    """A story whose postings changed in this transaction and are not written yet: they are written once, when the
+    transaction ends or when a read of the database needs them, however many of the batch's articles it took."""
+
+    written: dict[str, int]  # its postings as the database holds them: key -> last_seen in microseconds
+    keys: set[str]  # its keys now
+    last_seen: datetime  # their time now
+    touched: set[str] = field(default_factory=set)  # every key it had in this transaction, written or not
 
 
 class Known:
@@ -144,16 +156,38 @@ class Known:
         self.complete: set[str] = set()
         self.posting_count = 0
         self.versions: dict[int, int] = {}  # story id -> its summary's version
-        # story id -> its postings, key -> (posting id, last_seen in microseconds); least recently written first
-        self.stories: dict[int, dict[str, tuple[int, int]]] = {}
+        # story id -> its postings, key -> last_seen in microseconds; least recently written first
+        self.stories: dict[int, dict[str, int]] = {}
+        self.unwritten: dict[int, Unwritten] = {}  # stories whose postings this transaction changed, not written yet
+        self.unwritten_by_key: dict[str, set[int]] = {}  # key -> the unwritten stories that touched it
 
     def forget(self) -> None:
+        """Forget everything, the unwritten postings too (the transaction is rolling back, or its stories are all
+        being deleted)."""
         self.generation = None
         self.df, self.pending, self.postings, self.complete, self.versions = {}, {}, {}, set(), {}
         self.posting_count = 0
         self.stories = {}
+        self.unwritten, self.unwritten_by_key = {}, {}
 
-    def keep_story(self, story_id: int, postings: dict[str, tuple[int, int]]) -> None:
+    def touch(self, story_id: int, keys: Iterable[str]) -> None:
+        unwritten = self.unwritten[story_id]
+        for key in keys:
+            if key not in unwritten.touched:
+                unwritten.touched.add(key)
+                self.unwritten_by_key.setdefault(key, set()).add(story_id)
+
+    def take_unwritten(self, story_id: int) -> Unwritten | None:
+        unwritten = self.unwritten.pop(story_id, None)
+        if unwritten is not None:
+            for key in unwritten.touched:
+                stories = self.unwritten_by_key[key]
+                stories.discard(story_id)
+                if not stories:
+                    del self.unwritten_by_key[key]
+        return unwritten
+
+    def keep_story(self, story_id: int, postings: dict[str, int]) -> None:
         self.stories.pop(story_id, None)
         self.stories[story_id] = postings
         if len(self.stories) > KNOWN_STORIES:
@@ -243,6 +277,7 @@ def clustering_state() -> Iterator[None]:
     known.open = True
     try:
         yield
+        _write_postings(known, sorted(known.unwritten))
         _flush_counts(known)
         generation = new_version()
         with connection.cursor() as cursor:
@@ -255,6 +290,61 @@ def clustering_state() -> Iterator[None]:
         raise
     finally:
         known.open = False
+
+
+def write_postings() -> None:
+    """Write the postings that this worker's current clustering transaction changed and has not written yet (its end
+    writes them; before then the database's postings are those of the transaction's start, for those stories)."""
+    known = _open_known()
+    if known is not None:
+        _write_postings(known, sorted(known.unwritten))
+
+
+def _write_postings(known: Known, story_ids: list[int]) -> None:
+    """Write these unwritten stories' postings: each story's in one statement on PostgreSQL."""
+    with connection.cursor() as cursor:
+        for story_id in story_ids:
+            unwritten = known.take_unwritten(story_id)
+            if unwritten is not None:
+                _execute(cursor, _posting_writes(story_id, unwritten.written, unwritten.keys, unwritten.last_seen))
+
+
+def _posting_writes(story_id: int, written: dict[str, int], keys: set[str], last_seen: datetime) -> list:
+    """The statements that turn a story's postings from `written` (key -> last_seen in microseconds) into `keys` at
+    `last_seen`: delete the keys it lost, move the others to the new time, insert the new keys."""
+    table = StoryKey._meta.db_table
+    writes = []
+    stamp = _micros(last_seen)
+    gone = sorted(written.keys() - keys)
+    if gone:
+        where, params = in_list("key", gone, "text")
+        writes.append((f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params]))
+    if any(old_stamp != stamp for key, old_stamp in written.items() if key in keys):
+        move = (f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [last_seen, story_id])
+        if gone and connection.vendor == "postgresql":  # not the postings deleted above: one snapshot there
+            move = (move[0] + f" AND NOT ({where})", move[1] + params)
+        writes.append(move)
+    added = sorted(keys - written.keys())
+    if added:
+        if connection.vendor == "postgresql":
+            writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, unnest(%s::text[]), %s",
+                           [story_id, added, last_seen]))
+        else:
+            writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM json_each(%s)",
+                           [story_id, last_seen, json.dumps(added)]))
+    return writes
+
+
+def _execute(cursor, writes: list) -> None:
+    """Run these writes: as one statement on PostgreSQL, where data-modifying WITH clauses all run, to completion,
+    whatever the last statement reads (a round trip each would be a large part of their cost there)."""
+    if connection.vendor == "postgresql" and len(writes) > 1:
+        *first, last = writes
+        cursor.execute("WITH " + ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first)) + " " + last[0],
+                       [param for _, params in writes for param in params])
+    else:
+        for sql, params in writes:
+            cursor.execute(sql, params)
 
 
 def _flush_counts(known: Known) -> None:
@@ -375,7 +465,8 @@ class DbStoryIndex:
             start = len(found) - self.per_key  # the newest per_key postings, of those within the window
             if since is not None:
                 start = max(start, bisect.bisect_left(found, (since,)))
-            for stamp, _, story_id in found[max(start, 0):]:
+            for stamp, negative_id in found[max(start, 0):]:
+                story_id = -negative_id
                 shared[story_id] = get(story_id, 0) + weight
                 seen[story_id] = stamp
         if not shared:
@@ -399,6 +490,12 @@ class DbStoryIndex:
                 missing.append(key)
             else:
                 known.postings[key] = found[key] = postings  # now the most recently used
+        if known.unwritten_by_key and missing:  # the database's postings of these keys must be up to date
+            stale = set()
+            for key in missing:
+                stale.update(known.unwritten_by_key.get(key, ()))
+            if stale:
+                _write_postings(known, sorted(stale))
         for key, postings in self._read_postings(missing).items():
             known.keep(key, postings, complete=len(postings) < self.per_key)
             found[key] = postings
@@ -409,28 +506,27 @@ class DbStoryIndex:
         if not keys:
             return {}
         table = StoryKey._meta.db_table
-        newest = f"ORDER BY last_seen DESC, id LIMIT {int(self.per_key)}"
+        newest = f"ORDER BY last_seen DESC, story_id LIMIT {int(self.per_key)}"
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Microseconds computed outside the subselect, which so reads each key's newest postings straight from
                 # the index (sorting by a computed time, it would read all of them)
-                cursor.execute(f"SELECT k.n, {_stamp_column('p.last_seen')}, p.id, p.story_id FROM unnest(%s::text[]) "
-                               f"WITH ORDINALITY AS k(key, n) CROSS JOIN LATERAL (SELECT last_seen, id, story_id FROM "
+                cursor.execute(f"SELECT k.n, {_stamp_column('p.last_seen')}, p.story_id FROM unnest(%s::text[]) "
+                               f"WITH ORDINALITY AS k(key, n) CROSS JOIN LATERAL (SELECT last_seen, story_id FROM "
                                f"{table} WHERE key = k.key {newest}) AS p", [keys])
-                rows = [(n - 1, last_seen, posting_id, story_id) for n, last_seen, posting_id, story_id
-                        in cursor.fetchall()]
+                rows = [(n - 1, last_seen, story_id) for n, last_seen, story_id in cursor.fetchall()]
             else:
-                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {_stamp_column('last_seen')}, id, "
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {_stamp_column('last_seen')}, "
                                                   f"story_id FROM {table} WHERE key = %s {newest})"
                                                   for n in range(len(keys))), keys)
                 rows = cursor.fetchall()
         found: dict[str, list[Posting]] = {key: [] for key in keys}
         stamps: dict = {}  # a story's postings share one last_seen: read each once
-        for n, last_seen, posting_id, story_id in rows:
+        for n, last_seen, story_id in rows:
             stamp = stamps.get(last_seen)
             if stamp is None:
                 stamp = stamps[last_seen] = _read_micros(last_seen)
-            found[keys[n]].append((stamp, -posting_id, story_id))
+            found[keys[n]].append((stamp, -story_id))
         for postings in found.values():
             postings.sort()
         return found
@@ -471,70 +567,56 @@ class DbStoryIndex:
 
     def update(self, story_id: int, summary: StorySummary, *, new: bool = False) -> None:
         """Store a story's summary and move its postings to its new keys and last_seen (`new`: it has none yet).
-        The writes are one statement on PostgreSQL (a round trip each would be a large part of their cost there)."""
-        table = StoryKey._meta.db_table
+        Inside a clustering transaction the postings are written later (`Unwritten`): what the worker knows is
+        updated at once, and lookups read the database only for keys whose postings are written."""
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
         version = new_version()
         data = summary.to_dict()
-        writes = [(f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, "
-                   "article_count = %s, version = %s WHERE id = %s",
-                   [write_json(Story, "summary", data), write_datetime(summary.first_seen),
-                    write_datetime(summary.last_seen), summary.size, version, story_id])]
+        known = self._known()
         with connection.cursor() as cursor:
-            known = self._known()
+            cursor.execute(f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, "
+                           "article_count = %s, version = %s WHERE id = %s",
+                           [write_json(Story, "summary", data), write_datetime(summary.first_seen),
+                            write_datetime(summary.last_seen), summary.size, version, story_id])
             old = {} if new else self._postings_of(cursor, story_id, known)
-            stamp = _micros(summary.last_seen)
-            gone = sorted(old.keys() - new_keys)
-            if gone:
-                where, params = in_list("key", gone, "text")
-                writes.append((f"DELETE FROM {table} WHERE story_id = %s AND {where}", [story_id, *params]))
-            if any(old_stamp != stamp for key, (_, old_stamp) in old.items() if key in new_keys):
-                move = (f"UPDATE {table} SET last_seen = %s WHERE story_id = %s", [summary.last_seen, story_id])
-                if gone and connection.vendor == "postgresql":  # not the postings deleted above: one snapshot there
-                    move = (move[0] + f" AND NOT ({where})", move[1] + params)
-                writes.append(move)
-            added = sorted(new_keys - old.keys())
-            if added:
-                if connection.vendor == "postgresql":
-                    writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, unnest(%s::text[]), "
-                                   "%s RETURNING key, id", [story_id, added, summary.last_seen]))
-                else:
-                    writes.append((f"INSERT INTO {table} (story_id, key, last_seen) SELECT %s, value, %s FROM "
-                                   "json_each(%s) RETURNING key, id", [story_id, summary.last_seen, json.dumps(added)]))
-            if connection.vendor == "postgresql" and len(writes) > 1:
-                # Data-modifying WITH clauses all run, to completion, whatever the last statement reads
-                *first, last = writes if added else [*writes, ("SELECT 1", [])]
-                cursor.execute("WITH " + ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first)) + " "
-                               + last[0], [param for _, params in [*first, last] for param in params])
-            else:
-                for sql, params in writes:
-                    cursor.execute(sql, params)
-            added_ids = cursor.fetchall() if added else []
+            if known is None:
+                _execute(cursor, _posting_writes(story_id, old, new_keys, summary.last_seen))
         if known is not None:
-            for key, (posting_id, old_stamp) in old.items():
-                known.remove_posting(key, (old_stamp, -posting_id, story_id))
-                if key in new_keys:
-                    known.add_posting(key, (stamp, -posting_id, story_id))
-            for key, posting_id in added_ids:
-                known.add_posting(key, (stamp, -posting_id, story_id))
+            unwritten = known.unwritten.get(story_id)
+            if unwritten is None:
+                unwritten = known.unwritten[story_id] = Unwritten(old, new_keys, summary.last_seen)
+                known.touch(story_id, old)
+            else:
+                unwritten.keys, unwritten.last_seen = new_keys, summary.last_seen
+            known.touch(story_id, new_keys)
+            stamp = _micros(summary.last_seen)
+            for key, old_stamp in old.items():
+                known.remove_posting(key, (old_stamp, -story_id))
+            for key in new_keys:
+                known.add_posting(key, (stamp, -story_id))
             known.versions[story_id] = version
-            ids = {key: posting_id for key, (posting_id, _) in old.items() if key in new_keys}
-            ids.update(added_ids)
-            known.keep_story(story_id, {key: (posting_id, stamp) for key, posting_id in ids.items()})
+            known.keep_story(story_id, dict.fromkeys(new_keys, stamp))
         # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would be
         # this one, key order and all: cache it under its new version.
         _remember(story_id, version, StorySummary.from_dict(data))
 
     @staticmethod
-    def _postings_of(cursor, story_id: int, known: Known | None) -> dict[str, tuple[int, int]]:
-        """A story's postings: key -> (posting id, last_seen in microseconds); forgotten by `known`, which is told
+    def _postings_of(cursor, story_id: int, known: Known | None) -> dict[str, int]:
+        """A story's postings, written or not: key -> last_seen in microseconds; forgotten by `known`, which is told
         them again when they change."""
-        postings = known.stories.pop(story_id, None) if known is not None else None
+        if known is None:
+            postings = None
+        elif story_id in known.unwritten:
+            unwritten = known.unwritten[story_id]
+            known.stories.pop(story_id, None)
+            return dict.fromkeys(unwritten.keys, _micros(unwritten.last_seen))
+        else:
+            postings = known.stories.pop(story_id, None)
         if postings is not None:
             return postings
-        cursor.execute(f"SELECT key, id, {_stamp_column('last_seen')} FROM {StoryKey._meta.db_table} "
-                       "WHERE story_id = %s", [story_id])
-        return {key: (posting_id, _read_micros(last_seen)) for key, posting_id, last_seen in cursor.fetchall()}
+        cursor.execute(f"SELECT key, {_stamp_column('last_seen')} FROM {StoryKey._meta.db_table} WHERE story_id = %s",
+                       [story_id])
+        return {key: _read_micros(last_seen) for key, last_seen in cursor.fetchall()}
 
     def remove(self, story_id: int) -> None:
         known = self._known()
@@ -542,6 +624,7 @@ class DbStoryIndex:
             old = self._postings_of(cursor, story_id, known)
             cursor.execute(f"DELETE FROM {StoryKey._meta.db_table} WHERE story_id = %s", [story_id])
         if known is not None:
-            for key, (posting_id, stamp) in old.items():
-                known.remove_posting(key, (stamp, -posting_id, story_id))
+            known.take_unwritten(story_id)
+            for key, stamp in old.items():
+                known.remove_posting(key, (stamp, -story_id))
             known.versions.pop(story_id, None)

@@ -70,8 +70,8 @@ class StoryKey(models.Model):
 
     class Meta:
         # A key's newest postings, and their stories, read from the index alone (no table row per posting: at a
-        # million articles those reads were most of a lookup); id breaks ties among equal times.
-        indexes = [models.Index(fields=["key", "-last_seen", "id", "story"], name="storykey_key_recent_story")]
+        # million articles those reads were most of a lookup); the lowest story id first among equal times.
+        indexes = [models.Index(fields=["key", "-last_seen", "story"], name="storykey_key_time_story")]
         constraints = [models.UniqueConstraint(fields=["story", "key"], name="storykey_unique")]
 
 
