@@ -596,9 +596,9 @@ class DbStoryIndex:
                 known.add_posting(key, (stamp, -story_id))
             known.versions[story_id] = version
             known.keep_story(story_id, dict.fromkeys(new_keys, stamp))
-        # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would be
-        # this one, key order and all: cache it under its new version.
-        _remember(story_id, version, StorySummary.from_dict(data))
+        # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would equal
+        # this one, key order and all (summaries are never changed in place): cache it under its new version.
+        _remember(story_id, version, summary)
 
     @staticmethod
     def _postings_of(cursor, story_id: int, known: Known | None) -> dict[str, int]:
