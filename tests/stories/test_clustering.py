@@ -16,7 +16,7 @@ from sociose.stories.clustering import (
     stem,
     terms,
 )
-from sociose.stories.entities import extract_entities
+from sociose.stories.entities import Entity, extract_entities
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -293,3 +293,10 @@ def test_a_summary_stored_with_weights_as_numbers_reads_as_the_same_summary():
 
 def test_overlong_words_are_not_terms():
     assert terms("Fans marked " + "la" * 60 + " with a parade") == ["fan", "mark", "parad"]
+
+
+def test_a_news_agency_named_in_a_credit_is_no_evidence_of_the_event():
+    entities = [Entity("Associated Press", "org", 2), Entity("Reuters", "org"), Entity("Paris", "place"),
+                Entity("Bloomberg", "person")]
+    found = featurize("Flood in Paris", "Water rose.", T0, "a.example", entities).entities
+    assert set(found) == {"place:paris", "person:bloomberg"}  # Michael Bloomberg is not the agency

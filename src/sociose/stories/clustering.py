@@ -32,6 +32,7 @@ from functools import cached_property, lru_cache
 from operator import mul
 from typing import Protocol
 
+from sociose.articles.wire import AGENCIES
 from sociose.stories.entities import Entity, stop_words
 
 StoryId = Hashable
@@ -119,6 +120,8 @@ def featurize(title: str, text: str, published_at: datetime | None, outlet: str,
     weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
     entity_weights: dict[str, float] = {}
     for entity in entities:
+        if entity.kind == "org" and entity.name.lower() in AGENCIES:
+            continue  # a news agency named in a credit says who reported the event, not what happened
         key = entity.key
         weight = ENTITY_KIND_WEIGHT.get(entity.kind, 0.8) * (1.0 + math.log(entity.count))
         entity_weights[key] = entity_weights.get(key, 0.0) + weight
