@@ -86,3 +86,43 @@ def test_a_list_of_names_is_not_one_entity():
     names = [e.name for e in extract_entities("Girls freed", text)]
     assert not [n for n in names if n.count(" ") >= 8]
     assert all(len(e.key) <= 150 for e in extract_entities("Girls freed", text))
+
+
+def test_a_possessive_inside_a_name_keeps_the_name_whole():
+    text = ("The Democratic People's Republic of Korea fired a missile on New Year’s Eve, the People's Bank of China "
+            "said. China's Xi Jinping spoke to Women’s Aid.")
+    entities = found("Missile fired", text)
+    assert ("North Korea", "place") in entities  # not "Democratic People" and the South's "Republic of Korea"
+    assert ("New Year's Eve", "other") in entities
+    assert ("People's Bank of China", "org") in entities
+    assert ("Xi Jinping", "person") in entities and ("China", "place") in entities  # "China's" still ends a name
+    names = {name for name, _ in entities}
+    assert not names & {"Democratic People", "South Korea", "Eve", "New Year", "People", "Women"}
+
+
+def test_for_and_on_join_an_organisations_name_only():
+    text = ("A report by the Center for Public Integrity and the Council on Foreign Relations was cited. People for "
+            "the Ethical Treatment of Animals protested on the Promenade des Anglais. Voters want Warren for "
+            "President, said Jane Doe on Monday.")
+    entities = found("Report cited", text)
+    for name in ("Center for Public Integrity", "Council on Foreign Relations",
+                 "People for the Ethical Treatment of Animals"):
+        assert (name, "org") in entities, name
+    assert ("Promenade des Anglais", "other") in entities
+    assert not [name for name, _ in entities if "for President" in name or name.endswith(" on Monday")]
+
+
+def test_a_known_name_is_never_split_as_ordinary_words():
+    # "north" and "associated" occur in lower case: the words of a known name are still not ordinary words
+    text = ("The launch site lies in the north. Crowds gathered. Associated Press reporters saw it, associated "
+            "officials said. St. Petersburg and Apple Inc. reacted, they told the Associated Press.")
+    entities = found("North Korea Says It's Ready To Launch Satellite", text)
+    assert ("North Korea", "place") in entities and entities[("Associated Press", "org")] == 2
+    assert ("St. Petersburg", "place") in entities and ("Apple Inc.", "org") in entities
+    assert not {name for name, _ in entities} & {"Korea", "It", "Press", "North"}
+
+
+def test_lone_titles_letters_and_page_furniture_are_not_names():
+    text = ("The President tweeted. The new iPhone X sold out. A state TV newsreader spoke in Paris. (Photo by Jane "
+            "Doe/AP, File) Advertisement Continue reading the main story Newsletter Sign Up Continue reading")
+    assert {name for name, _ in found("Phones sold", text)} == {"Paris", "Jane Doe"}

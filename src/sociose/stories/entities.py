@@ -130,12 +130,31 @@ January February March April May June July August September October November Dec
 Sept Oct Nov Dec God OK Okay TV CEO PM AM BST GMT EST EDT CST CDT PST PDT UTC CET Mrs Mr Ms Dr Sir Madam Yes No Oh Hey
 Please Thanks Update Updated Breaking Live Watch Video Photos Photo Caption Exclusive Opinion Analysis Editorial Read
 Click Share Subscribe Advertisement Related More Top Here There This That These Those Today Tonight Yesterday Tomorrow
-Now Then Also Just Still Even Every Each Some Many Most More All Both Such Other Another Several Few
+Now Then Also Just Still Even Every Each Some Many Most More All Both Such Other Another Several Few Continue Newsletter
+Sign Login Comments Menu File
 """.split())
 _NAME_MONTHS = frozenset({"April", "May", "June", "August"})
 _HONORIFICS = _NOT_NAMES & _TITLE_HEADS  # Mr, Mrs, Dr, CEO ...
-_CONNECTOR_WORDS = frozenset({"of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "bin", "ibn",
-                              "la", "le", "&"})
+_CONNECTOR_WORDS = frozenset({"of", "de", "des", "du", "da", "das", "do", "dos", "di", "del", "della", "van", "von",
+                              "der", "den", "al", "bin", "ibn", "la", "le", "&"})
+# "for" and "on" ("for the") join a name only after the head of an organisation's name: "Center for Public Integrity",
+# "Council on Foreign Relations", "People for the Ethical Treatment of Animals"; elsewhere they end it.
+_WEAK_CONNECTORS = frozenset({"for", "on", "the"})
+_ANY_CONNECTORS = _CONNECTOR_WORDS | _WEAK_CONNECTORS
+_ORG_HEADS = frozenset("""
+Center Centre Institute Council Committee Campaign Coalition Alliance Foundation Society Association Organisation
+Organization Commission Agency Office Ministry Department Fund People Partnership Union League Movement Network
+Federation Bureau Board Court Academy Museum School College University Doctors Reporters
+""".split())
+# Possessors that stay inside a name ("Democratic People's Republic of Korea", "New Year's Eve", "Women's March"); after
+# any other, a possessive ends the name ("China's Xi").
+_NAME_POSSESSORS = frozenset("""
+People Women Men Children Year Workers Veterans Mother Mothers Father Fathers Valentine Farmers Citizens Nations Boys
+Girls Ladies Kids Teachers Doctors Queen King Lord Saint St
+""".split())
+# Titles that name no one when alone ("the President tweeted"); a lone "Queen" or "Pope" does name someone.
+_LONE_TITLES = _TITLE_HEADS - {"Queen", "King", "Pope", "Prince", "Princess", "Emperor", "Speaker", "Kremlin"}
+_NOT_LONE_NAMES = _NOT_NAMES | _LONE_TITLES
 
 
 def _data_lines(name: str) -> Iterable[str]:
@@ -190,7 +209,7 @@ _INITIALISM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
 # A capitalised token (letters, digits, inner apostrophes, dots and hyphens: "U.S.", "Jong-un", "O'Brien", "McDonald's")
 # or a connector inside a name, separated by spaces or tabs (never a newline: the title is not joined to the body).
 _TOKEN = r"(?<![\w@#/.])(?:[A-Z][\w'’.&-]*\w\.?|[A-Z]\.?)"
-_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:of|de|du|da|del|della|van|von|der|den|al|bin|ibn|la|le|&)[ \t]+)*{_TOKEN})*")
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:{'|'.join(sorted(_ANY_CONNECTORS))})[ \t]+)*{_TOKEN})*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]*\b")
 _SENTENCE_END = frozenset(".!?:;\"“”|—–\n")
 
@@ -219,14 +238,22 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
     possessive ("China's Xi"), and at capitalised function words: leading ones always, inner ones in Title Case
     Headlines ("Trump To Meet Kim")."""
     stop = stop_words()
+    known = _in_known_names(tokens) if len(tokens) > 1 else ()  # "Associated Press": names, not function words
     pieces: list[tuple[list[str], bool]] = [([], at_start)]
-    for token in tokens:
+    for i, token in enumerate(tokens):
         current = pieces[-1][0]
-        plain = _plain(token)
+        if token in _WEAK_CONNECTORS:  # inside an organisation's name, or where the name ends
+            if current and current[0] in _ORG_HEADS and (token != "the" or current[-1] == "for"):
+                current.append(token)
+            elif current:
+                pieces.append(([], False))
+            continue
+        bare = _strip_possessive(token)
+        plain = _plain(token, bare)
         honorific = plain in _HONORIFICS
-        if (plain in _NOT_NAMES and not (honorific or plain in _NAME_MONTHS and current)) or (
-                token.lower() in stop and token not in _NEVER_BREAK and not token.isupper() and not honorific
-                and (title_case or not current)):
+        if i not in known and ((plain in _NOT_NAMES and not (honorific or plain in _NAME_MONTHS and current)) or (
+                bare.lower() in stop and token not in _NEVER_BREAK
+                and not (token.isupper() and len(token) > 1) and not honorific and (title_case or not current))):
             pieces.append(([], pieces[-1][1] and not current or _ends_sentence(token)))
             continue
         if current and honorific:  # "Meet Mr Right": the title begins the name
@@ -236,19 +263,28 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
             token, ends_piece, ends_sentence = token[:-1], True, True
         stripped = _strip_possessive(token)
         if stripped != token.replace("’", "'") and not _lexicon(" ".join(current + [token])):
-            token, ends_piece = stripped, True
+            if stripped in _NAME_POSSESSORS:
+                token = token.replace("’", "'")  # kept, and dropped if the name ends here
+            else:
+                token, ends_piece = stripped, True
         current.append(token)
         if ends_piece:
             pieces.append(([], ends_sentence))
     result = []
     for piece, starts in pieces:
-        while piece and piece[0] in _CONNECTOR_WORDS:
+        while piece and piece[0] in _ANY_CONNECTORS:
             piece = piece[1:]
-        while piece and piece[-1] in _CONNECTOR_WORDS:
+        while piece and (piece[-1] in _ANY_CONNECTORS or piece[-1].endswith("'s")):
+            if piece[-1].endswith("'s"):  # a possessor kept in case the name went on
+                piece = piece[:-1] + [piece[-1][:-2]]
+                break
             piece = piece[:-1]
-        if piece and not (len(piece) == 1 and _plain(piece[0]) in _NOT_NAMES):  # a title with no name after it
+        # not a title with no name after it ("the President said"), nor a lone letter ("iPhone X", "A" in capitals)
+        if piece and not (len(piece) == 1 and (_plain(piece[0]) in _NOT_LONE_NAMES
+                                                or len(piece[0].rstrip(".")) == 1)):
             result.append((piece, starts))
     return result
+
 
 
 def _ends_sentence(token: str) -> bool:
@@ -258,9 +294,10 @@ def _ends_sentence(token: str) -> bool:
     return not (token[:-1] in _ABBREVIATIONS or _INITIALISM.fullmatch(token))
 
 
-def _plain(token: str) -> str:
-    """A token as `_NOT_NAMES` lists it: no possessive or final dot, straight apostrophes, capitals as Title case."""
-    token = _strip_possessive(token).rstrip(".")
+def _plain(token: str, bare: str | None = None) -> str:
+    """A token as `_NOT_NAMES` lists it: no possessive or final dot, straight apostrophes, capitals as Title case.
+    `bare`: the token's `_strip_possessive`, if already known."""
+    token = (_strip_possessive(token) if bare is None else bare).rstrip(".")
     return token.title() if token.isupper() and token not in _NOT_NAMES else token
 
 
@@ -309,7 +346,8 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
     known = _lexicon(name)
     if known:
         return [known]
-    if len(tokens) > 1 and (tokens[-1].rstrip(".") in _ORG_SUFFIXES or tokens[0] in _ORG_PREFIXES and tokens[1] == "of"):
+    if len(tokens) > 1 and (tokens[-1].rstrip(".") in _ORG_SUFFIXES or tokens[1] in _WEAK_CONNECTORS  # (see _split_run)
+                            or any(a in _ORG_PREFIXES and b == "of" for a, b in zip(tokens, tokens[1:]))):
         return [(name, "org")]
     title_rest = _person_after_title(tokens)
     if title_rest is not None:
@@ -369,16 +407,17 @@ def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only:
         before = text[max(0, start - 24): start].split()
         person_cue = bool(before) and before[-1].lower().strip(",") in _PERSON_CUES
         for piece, starts in _split_run(tokens, at_start, title_case):
+            known = _in_known_names(piece) if len(piece) > 1 else ()  # "North Korea": never ordinary words
             if title_case:
                 parts, part = [], []
-                for word in piece:
-                    if ordinary(word, False):
+                for i, word in enumerate(piece):
+                    if i not in known and ordinary(word, False):
                         parts.append(part)
                         part = []
                     else:
                         part.append(word)
                 parts.append(part)
-            elif starts and ordinary(piece[0], len(piece) == 1):
+            elif starts and 0 not in known and piece[1:2] != ["for"] and ordinary(piece[0], len(piece) == 1):
                 parts = [piece[1:]]
             elif starts and len(piece) > 2 and piece[1] in _CONNECTOR_WORDS and piece[0] not in _ORG_PREFIXES \
                     and piece[0] not in _TITLE_HEADS and not _lexicon(piece[0]) and piece[0] not in first_names:
@@ -386,13 +425,35 @@ def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only:
             else:
                 parts = [piece]
             for part in parts:
-                while part and part[0] in _CONNECTOR_WORDS:
+                while part and part[0] in _ANY_CONNECTORS:
                     part = part[1:]
                 for name, kind in _classify(part, person_cue, title_case):
                     if known_only and kind == "other":
                         continue
                     mentions.append((name, kind))
     return mentions
+
+
+def _in_known_names(piece: list[str]) -> set[int]:
+    """Positions of the words of a piece that are inside a known name of several words ("North Korea")."""
+    inside: set[int] = set()
+    heads = _known_name_heads()
+    for start in range(len(piece) - 1):
+        if piece[start] not in heads and piece[start].title() not in heads:
+            continue
+        for end in range(min(len(piece), start + 4), start + 1, -1):
+            last = piece[end - 1]  # as a name ends: "... the Associated Press." or "... Associated Press's"
+            last = _strip_possessive(last[:-1] if _ends_sentence(last) else last)
+            if _lexicon(" ".join([*piece[start:end - 1], last])):
+                inside.update(range(start, end))
+                break
+    return inside
+
+
+@cache
+def _known_name_heads() -> frozenset[str]:
+    """The first words of the known names of several words (most capitalised words begin none)."""
+    return frozenset(form.split(" ", 1)[0] for form in (*_places(), *_known_orgs()) if " " in form)
 
 
 def _looks_title_case(title: str) -> bool:
