@@ -301,12 +301,15 @@ def write_postings() -> None:
 
 
 def _write_postings(known: Known, story_ids: list[int]) -> None:
-    """Write these unwritten stories' postings: each story's in one statement on PostgreSQL."""
-    with connection.cursor() as cursor:
-        for story_id in story_ids:
-            unwritten = known.take_unwritten(story_id)
-            if unwritten is not None:
-                _execute(cursor, _posting_writes(story_id, unwritten.written, unwritten.keys, unwritten.last_seen))
+    """Write these unwritten stories' postings: in one statement on PostgreSQL (the stories' rows are disjoint)."""
+    writes = []
+    for story_id in story_ids:
+        unwritten = known.take_unwritten(story_id)
+        if unwritten is not None:
+            writes += _posting_writes(story_id, unwritten.written, unwritten.keys, unwritten.last_seen)
+    if writes:
+        with connection.cursor() as cursor:
+            _execute(cursor, writes)
 
 
 def _posting_writes(story_id: int, written: dict[str, int], keys: set[str], last_seen: datetime) -> list:
