@@ -395,16 +395,20 @@ def recluster() -> int:
         Story.objects.all().delete()
         TermStat.objects.all().delete()
         ArticleEntity.objects.all().delete()
-    articles = Article.objects.select_related("outlet").order_by(F("published_at").asc(nulls_last=True),
-                                                                 "fetched_at", "id")
-    batch = []
-    for article in articles.iterator(chunk_size=RECLUSTER_BATCH):
-        batch.append(article)
-        if len(batch) == RECLUSTER_BATCH:
-            assign_stories(batch)
-            batch = []
-    assign_stories(batch)
+    assign_in_publication_order(Article.objects.all())
     return Story.objects.filter(merged_into=None, article_count__gt=0).count()
+
+
+def assign_in_publication_order(articles) -> None:
+    """Assign the unassigned articles of a queryset to stories in publication order, in batches: a backfill (an
+    import, a recluster) then gets the stories its articles would have got arriving one by one as they were
+    published, whatever order they were stored in."""
+    order = (F("published_at").asc(nulls_last=True), "fetched_at", "id")
+    ids = list(articles.filter(membership__isnull=True).order_by(*order).values_list("id", flat=True))
+    for start in range(0, len(ids), RECLUSTER_BATCH):
+        chunk = ids[start:start + RECLUSTER_BATCH]
+        found = Article.objects.select_related("outlet").in_bulk(chunk)
+        assign_stories([found[i] for i in chunk if i in found])
 
 
 def export_assignments() -> dict[str, int]:
