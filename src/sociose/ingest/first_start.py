@@ -11,6 +11,7 @@ from sociose.core.worker import run_worker
 from sociose.demo import CORPUS_PATH, DEFAULT_FEEDS_PATH
 from sociose.ingest.pipelines import import_path
 from sociose.sources.models import Feed
+from sociose.stories.actions import assign_in_publication_order
 
 
 def prepare_first_start() -> Iterator[str]:
@@ -19,6 +20,7 @@ def prepare_first_start() -> Iterator[str]:
         return
     if settings.SOCIOSE["load_demo"]:
         report = import_path(CORPUS_PATH)
+        assign_in_publication_order(Article.objects.all())  # as `sociose import` does
         run_worker(batch=True, verbosity=0)
         yield f"Imported {report.stored} Wikinews demo articles (CC BY 2.5)."
     if settings.SOCIOSE["subscribe_default_feeds"]:
