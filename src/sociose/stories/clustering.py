@@ -541,15 +541,17 @@ class Clusterer:
         when = features.published_at
         best: tuple[float, StoryId, StorySummary] | None = None
         score = self.scorer(vector, entities, when)
-        candidates = self.index.candidates(self.query_keys(vector, entities), when, self.config.window)
-        for story_id, summary in candidates:
+        eligible = []  # the candidates the article could join
+        for story_id, summary in self.index.candidates(self.query_keys(vector, entities), when, self.config.window):
             value = score(summary)
+            if value >= self.config.threshold:
+                eligible.append((story_id, summary))
             if best is None or value > best[0] or value == best[0] and _order(story_id) < _order(best[1]):
                 best = (value, story_id, summary)
         if best is not None and best[0] >= self.config.threshold:
             score, story_id, summary = best
             self.index.update(story_id, self.absorb(summary, vector, features, entities))
-            return Assignment(story_id, False, score, tuple(c for c in candidates if c[0] != story_id))
+            return Assignment(story_id, False, score, tuple(c for c in eligible if c[0] != story_id))
         story_id = self.new_story_id()
         self.index.add(story_id, self.absorb(StorySummary(), vector, features, entities))
         return Assignment(story_id, True, best[0] if best else 0.0)
