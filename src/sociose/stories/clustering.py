@@ -374,7 +374,7 @@ class Assignment:
     story_id: StoryId
     created: bool
     score: float
-    # The other stories the article was scored against, as they were: those it could bridge (see `settle`)
+    # The other stories the article's score would also have let it join, as they were: those it bridges (`settle`)
     others: tuple[tuple[StoryId, StorySummary], ...] = ()
 
 
@@ -617,10 +617,10 @@ class Clusterer:
         """Merge a story with every story that `merge_candidates` pairs it with, until none is left; return the merges
         done as (kept, absorbed). The caller moves the absorbed stories' articles to the kept ones.
 
-        Given an `Assignment`, the story is compared with the others its article was scored against: two stories
-        become one event when an article joins one of them while drawing on the other, and the article's own
-        candidates are the stories it can bridge (no second lookup; a story's centroid moves only by the articles it
-        absorbs). Given a story id, with the stories the index finds for the story's own keys."""
+        Given an `Assignment`, the story is compared with the other stories its article could have joined: two
+        stories become one event when an article joins one of them while drawing on the other, so those are the
+        stories it can bridge (no second lookup; a story's centroid moves only by the articles it absorbs). Given a
+        story id, with the stories the index finds for the story's own keys."""
         if not isinstance(assignment, Assignment):
             among, story_id = None, assignment
         else:
