@@ -103,12 +103,13 @@ def test_a_possessive_inside_a_name_keeps_the_name_whole():
 def test_for_and_on_join_an_organisations_name_only():
     text = ("A report by the Center for Public Integrity and the Council on Foreign Relations was cited. People for "
             "the Ethical Treatment of Animals protested on the Promenade des Anglais. Voters want Warren for "
-            "President, said Jane Doe on Monday.")
+            "President, said Jane Doe on Monday. Council on Foreign Relations experts met the city council.")
     entities = found("Report cited", text)
     for name in ("Center for Public Integrity", "Council on Foreign Relations",
                  "People for the Ethical Treatment of Animals"):
         assert (name, "org") in entities, name
     assert ("Promenade des Anglais", "other") in entities
+    assert entities[("Council on Foreign Relations", "org")] == 2  # at a sentence start too, "council" or not
     assert not [name for name, _ in entities if "for President" in name or name.endswith(" on Monday")]
 
 

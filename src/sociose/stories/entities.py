@@ -274,17 +274,15 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
     for piece, starts in pieces:
         while piece and piece[0] in _ANY_CONNECTORS:
             piece = piece[1:]
-        while piece and (piece[-1] in _ANY_CONNECTORS or piece[-1].endswith("'s")):
-            if piece[-1].endswith("'s"):  # a possessor kept in case the name went on
-                piece = piece[:-1] + [piece[-1][:-2]]
-                break
+        while piece and piece[-1] in _ANY_CONNECTORS:
             piece = piece[:-1]
+        if piece and piece[-1].endswith("'s") and piece[-1][:-2] in _NAME_POSSESSORS:  # kept in case the name went on
+            piece = piece[:-1] + [piece[-1][:-2]]
         # not a title with no name after it ("the President said"), nor a lone letter ("iPhone X", "A" in capitals)
         if piece and not (len(piece) == 1 and (_plain(piece[0]) in _NOT_LONE_NAMES
                                                 or len(piece[0].rstrip(".")) == 1)):
             result.append((piece, starts))
     return result
-
 
 
 def _ends_sentence(token: str) -> bool:
@@ -417,7 +415,8 @@ def _mentions(text: str, *, title_case: bool, lower_words: set[str], known_only:
                     else:
                         part.append(word)
                 parts.append(part)
-            elif starts and 0 not in known and piece[1:2] != ["for"] and ordinary(piece[0], len(piece) == 1):
+            elif starts and 0 not in known and not (len(piece) > 1 and piece[1] in _WEAK_CONNECTORS) \
+                    and ordinary(piece[0], len(piece) == 1):
                 parts = [piece[1:]]
             elif starts and len(piece) > 2 and piece[1] in _CONNECTOR_WORDS and piece[0] not in _ORG_PREFIXES \
                     and piece[0] not in _TITLE_HEADS and not _lexicon(piece[0]) and piece[0] not in first_names:
