@@ -48,6 +48,10 @@ def sentences(text: str) -> list[str]:
         ("Caption line\nThe body starts here. It goes on\nover a wrapped line.",
          ["Caption line", "The body starts here.", "It goes on\nover a wrapped line."]),
         ("  Spaces around.   ", ["Spaces around."]),
+        ('Scraped across the ocean.The rings were seen in the UK."My view," said Ann.The end.',
+         ["Scraped across the ocean.", "The rings were seen in the UK.", '"My view," said Ann.', "The end."]),
+        ("The U.S.Army and Mr.Smith met at St.Petersburg on Amazon.com.",
+         ["The U.S.Army and Mr.Smith met at St.Petersburg on Amazon.com."]),
         ("", []),
     ],
 )

@@ -7,7 +7,8 @@ Rules, in order:
 - a line break ends a sentence, unless the next line starts in lower case (a hard-wrapped line);
 - `.`, `!`, `?` or an ellipsis, with any closing quotes or brackets after it, end a sentence when whitespace and
   then an upper-case letter, a digit or an opening quote or bracket follow (so `"Why?" he asked` and decimals such
-  as 3.5 never split);
+  as 3.5 never split); scraped text that lost the space between sentences ("across the ocean.The rings were") splits
+  too, where a word is followed straight away by the terminator and a capitalised word (or an opening quote and one);
 - after a title ("Mr.", "Sen.", "Gen.") a period never ends the sentence; after an initial ("John F. Kennedy"),
   a dotted acronym ("U.S.") or another common abbreviation ("Inc.", "Jan.", "a.m.") it does only when the next word
   is one that typically starts a sentence ("The", "He", "But" ...), the way Punkt decides, with a fixed list instead
@@ -48,7 +49,9 @@ _STARTERS = frozenset(
     "only last next first second mr mrs ms dr".split()
 )
 
-_TERMINATOR = re.compile(r"(?:\.{2,}|…|[.!?]+)[\"'”’»)\]]*(?=\s)")
+# A terminator, with closing quotes or brackets, before whitespace; or glued to the next sentence ("ocean.The",
+# "place.\"My"), which `_ends_sentence` accepts only straight after a letter or digit.
+_TERMINATOR = re.compile(r"(?:\.{2,}|…|[.!?]+)(?:[\"'”’»)\]]*(?=\s)|(?=[\"“]?[A-Z][a-z]))")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")  # "U.S" of "U.S.", "a.m" of "a.m."
 _OPENERS = "\"'“‘«([¿¡"
 
@@ -76,6 +79,9 @@ def _next_word(text: str, pos: int, limit: int) -> tuple[str, str]:
 
 
 def _ends_sentence(text: str, match: re.Match[str], limit: int, floor: int) -> bool:
+    if match.end() < limit and not text[match.end()].isspace() and not (
+            match.start() > floor and text[match.start() - 1].isalnum()):
+        return False  # glued to the next word, but not after a word ("...The", ".The" alone)
     first, word = _next_word(text, match.end(), limit)
     if not first:
         return True
