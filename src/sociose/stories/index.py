@@ -383,20 +383,23 @@ class DbTermStats:
         self.documents = 0
 
     def add_document(self, keys: Iterable[str]) -> None:
-        # sorted: concurrent writers touch rows in one order, so they cannot deadlock
-        rows = ["", *sorted(set(keys) - {""})]
+        rows = set(keys)
+        rows.add("")  # the row that counts the articles
         known = _open_known()
+        # the rows are written sorted: concurrent writers touch them in one order, so they cannot deadlock
         if known is None:
-            df = self._count(rows)
+            df = self._count(sorted(rows))
         else:
             df, pending = known.df, known.pending
-            missing = [key for key in rows if key not in df]
+            missing = []
             for key in rows:
                 if key in df:
                     df[key] += 1
                     pending[key] = pending.get(key, 0) + 1
+                else:
+                    missing.append(key)
             if missing:
-                df.update(self._count(missing))
+                df.update(self._count(sorted(missing)))
             df = {key: df[key] for key in rows}
         self.documents = df.pop("", 0)
         self.df = df
