@@ -626,8 +626,8 @@ class Clusterer:
         else:
             among, story_id = dict(assignment.others), assignment.story_id
         merges = []
-        while pairs := self.merge_candidates(story_id, self.index.get(story_id),
-                                             None if among is None else among.items()):
+        while (among is None or among) and (pairs := self.merge_candidates(
+                story_id, self.index.get(story_id), None if among is None else among.items())):
             kept, absorbed = pairs[0]
             self.merge(kept, absorbed)
             merges.append((kept, absorbed))
