@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from sociose.articles.models import Article
 from sociose.core.worker import run_worker
+from sociose.desk.models import ComposedStory
 from sociose.ingest.pipelines import ingest_page, refresh_feed
 from sociose.sources.actions import do_add_feed
 from sociose.sources.models import FetchLog
+from sociose.stories.models import Membership
 from tests.factories import article_page, atom_feed, giveme_articles, json_feed, rss_feed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +58,9 @@ def test_feed_entries_are_fetched_extracted_and_stored(local_server, kind, build
     feed.refresh_from_db()
     assert feed.consecutive_errors == 0 and feed.last_fetched_at and feed.next_fetch_at > timezone.now()
     assert feed.title.startswith("Test")
+    # the same worker run clustered them and composed the page of every story they are in
+    stories = set(Membership.objects.values_list("story_id", flat=True))
+    assert stories and stories <= set(ComposedStory.objects.exclude(revisions=None).values_list("story_id", flat=True))
 
 
 def test_conditional_get_and_no_duplicates_on_second_poll(local_server):

@@ -315,24 +315,24 @@ def test_a_batch_gives_the_same_stories_as_one_article_at_a_time():
 
 
 def test_a_batch_queues_one_recomposition_per_changed_story():
-    from sociose.stories.signals import story_changed
+    from sociose.stories.signals import stories_changed
 
     group = list(events(giveme_articles()).values())[0][:4]
     articles = [store(record) for record in group]
     sent = []
 
-    def receiver(sender, story_id, article_id, **kwargs):
-        sent.append((story_id, article_id))
+    def receiver(sender, changes, **kwargs):
+        sent.append(changes)
 
-    story_changed.connect(receiver)
+    stories_changed.connect(receiver)
     try:
         memberships = actions.assign_stories(articles)
     finally:
-        story_changed.disconnect(receiver)
+        stories_changed.disconnect(receiver)
     first = {}
     for membership in memberships:
         first.setdefault(membership.story_id, membership.article_id)
-    assert sorted(sent) == sorted(first.items())
+    assert sent == [first]
 
 
 def test_the_task_clusters_the_newer_waiting_articles_with_its_own():

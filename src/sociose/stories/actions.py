@@ -36,7 +36,7 @@ from sociose.stories.index import (
     write_json,
 )
 from sociose.stories.models import ArticleEntity, Membership, Story, StoryEvent, StoryKey, TermStat
-from sociose.stories.signals import story_changed
+from sociose.stories.signals import stories_changed
 
 _LOCK_ID = 0x5C1_0_5E  # any constant shared by every worker
 RECLUSTER_BATCH = 500  # articles per transaction when reclustering (see assign_stories)
@@ -166,7 +166,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
     through the same steps, one after another, each seeing what the previous ones changed. What a batch saves is
     the per-transaction cost, which is most of an article's on SQLite (the commit writes every page the term
     statistics and index touched, and the pages of common terms are shared by the whole batch), and the
-    recompositions: `story_changed` is sent once per changed story, for the first article of the batch that
+    recompositions: `stories_changed` is sent once, with each changed story and the first article of the batch that
     changed it, instead of once per article (composing reads the story as it is when it runs, so one request per
     story and batch composes the same page).
     """
@@ -195,8 +195,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             memberships[article.id] = membership
             changed.setdefault(story_id, article.id)
             merged = merged or bool(merges)
-        for story_id, article_id in changed.items():
-            story_changed.send(Story, story_id=story_id, article_id=article_id)
+        stories_changed.send(Story, changes=changed)
         if merged:  # a merge may have moved articles assigned earlier in the batch
             memberships = _memberships(list(memberships))
     return [memberships[article.id] for article in articles]
@@ -359,7 +358,7 @@ def _move_members(kept: Story, absorbed: Story, *, actor, automatic: bool, reaso
     recount(kept)
     StoryEvent.objects.create(kind=StoryEvent.Kind.MERGE, story=kept, other=absorbed, articles=moved,
                               actor=actor, automatic=automatic, reason=reason)
-    story_changed.send(Story, story_id=kept.id, article_id=None)
+    stories_changed.send(Story, changes={kept.id: None})
 
 
 def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reason: str) -> Story:
@@ -380,8 +379,7 @@ def do_split_story(story: Story, article_ids: Iterable[int], *, actor=None, reas
             recount(each)
         StoryEvent.objects.create(kind=StoryEvent.Kind.SPLIT, story=story, other=new, articles=article_ids,
                                   actor=actor, reason=reason)
-        for each in (story, new):
-            story_changed.send(Story, story_id=each.id, article_id=None)
+        stories_changed.send(Story, changes={story.id: None, new.id: None})
     return new
 
 

@@ -3,5 +3,6 @@ importing them."""
 
 from django.dispatch import Signal
 
-# Sent inside the transaction that changed a story: story_id, and article_id of the article that caused it (or None).
-story_changed = Signal()
+# Sent inside the transaction that changed stories, once per transaction: `changes`, a dict from each changed story's
+# id to the article that changed it (the first of a batch's articles to join it), or None (a merge, a split).
+stories_changed = Signal()
