@@ -209,6 +209,10 @@ class TermStats(Protocol):
 
     def idf(self, key: str) -> float: ...
 
+    def idfs(self, keys: Iterable[str]) -> list[float]:
+        """`idf` of each key, in order (one call for an article's hundred-odd keys)."""
+        ...
+
 
 class MemoryTermStats:
     """Document frequencies in a dict, updated as articles arrive."""
@@ -226,6 +230,15 @@ class MemoryTermStats:
     def idf(self, key: str) -> float:
         """Smoothed IDF, log((N + 1) / (df + 1)) + 1: never below 1, so a term in every article still counts."""
         return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+    def idfs(self, keys: Iterable[str]) -> list[float]:
+        return smoothed_idfs(self.documents, self.df, keys)
+
+
+def smoothed_idfs(documents: int, df: Mapping[str, int], keys: Iterable[str]) -> list[float]:
+    """`MemoryTermStats.idf` of each key (the same expression, so the same floats), without a call per key."""
+    log, get, n = math.log, df.get, documents + 1
+    return [log(n / (get(key, 0) + 1)) + 1.0 for key in keys]
 
 
 class StoryIndex(Protocol):
@@ -439,9 +452,11 @@ class Clusterer:
 
     def weights(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """The article's unit TF-IDF vector and IDF-weighted entities under the current term stats (no counting)."""
-        idf = self.stats.idf
-        vector = _unit({term: weight * idf(term) for term, weight in features.terms.items()})
-        entities = {key: weight * idf("e:" + key) for key, weight in features.entities.items()}
+        idfs = self.stats.idfs
+        weights = features.terms
+        vector = _unit(dict(zip(weights, map(mul, weights.values(), idfs(weights)), strict=True)))
+        weights = features.entities
+        entities = dict(zip(weights, map(mul, weights.values(), idfs(["e:" + key for key in weights])), strict=True))
         return vector, entities
 
     def query_keys(self, vector: dict[str, float], entities: dict[str, float]) -> dict[str, int]:
@@ -485,12 +500,12 @@ class Clusterer:
     def _entity_evidence(self, entities: dict[str, float]) -> dict[str, float] | None:
         """What each of the article's entities proves when a story shares it: its kind's weight times its specificity
         (see `entity_confidence`); None when there is no corpus yet to tell (every match then counts in full)."""
-        idf = self.stats.idf
-        most = idf(UNSEEN_KEY) - 1.0  # the IDF of a key no article has: log(N + 1) + 1
+        idfs = self.stats.idfs(["e:" + key for key in entities] + [UNSEEN_KEY])
+        most = idfs.pop() - 1.0  # the IDF of a key no article has: log(N + 1) + 1
         if most <= 0:
             return None
-        return {key: ENTITY_KIND_WEIGHT.get(key.split(":", 1)[0], 0.8) * (max(0.0, idf("e:" + key) - 1.0) / most)
-                for key in entities}
+        return {key: ENTITY_KIND_WEIGHT.get(key.split(":", 1)[0], 0.8) * (max(0.0, idf - 1.0) / most)
+                for key, idf in zip(entities, idfs, strict=True)}
 
     def _confidence(self, evidence: dict[str, float] | None, story: StorySummary) -> float:
         if evidence is None:

@@ -35,7 +35,14 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sociose.stories.clustering import INDEX_ENTITIES, INDEX_LIMIT, INDEX_PER_KEY, INDEX_TERMS, StorySummary
+from sociose.stories.clustering import (
+    INDEX_ENTITIES,
+    INDEX_LIMIT,
+    INDEX_PER_KEY,
+    INDEX_TERMS,
+    StorySummary,
+    smoothed_idfs,
+)
 from sociose.stories.models import ClusteringState, Story, StoryKey, TermStat
 
 # Parsed summaries of recently seen stories, per process: story id -> (version, summary). Bounded; the oldest go first.
@@ -435,6 +442,9 @@ class DbTermStats:
 
     def idf(self, key: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+    def idfs(self, keys: Iterable[str]) -> list[float]:
+        return smoothed_idfs(self.documents, self.df, keys)
 
 
 class DbStoryIndex:
