@@ -93,6 +93,27 @@ def test_wire_copies_count_once_and_the_first_outlet_is_known():
     assert {Membership.objects.get(article=a).origin for a in [original, *copies]} == {"wire:AP"}
 
 
+@pytest.mark.parametrize("batch", [True, False])
+def test_a_story_row_follows_its_articles_whatever_order_they_arrive_in(batch):
+    reports = next(g for g in events(giveme_articles()).values() if len(g) >= 3)[:3]
+    start = timezone.now() - timedelta(hours=10)
+    hours = [2, 0, 4]  # the earliest report arrives second, the latest last
+    articles = [store(r, url=f"https://outlet{n}.example/a", published_at=start + timedelta(hours=h))
+                for n, (r, h) in enumerate(zip(reports, hours, strict=True))]
+    if batch:
+        actions.assign_stories(articles)
+    else:
+        for article in articles:
+            actions.assign_story(article)
+    story = Story.objects.get(memberships__article=articles[0])
+    assert Membership.objects.filter(story=story).count() == 3
+    assert (story.first_seen, story.last_seen) == (start, start + timedelta(hours=4))
+    assert story.first_outlet.domain == "outlet1.example" and story.title == reports[0]["title"]
+    assert story.summary["size"] == story.article_count == 3
+    assert 5.9 <= story.score_inputs["age_hours"] <= 6.5  # since the latest report, not the last to arrive
+    assert story.score == story.score_inputs["score"] > 0
+
+
 def test_a_copy_whose_original_is_not_assigned_yet_takes_the_original_origin():
     wire = next(g for g in events(giveme_articles()).values() if len(g[0]["text"].split()) >= 300)[0]
     start = timezone.now() - timedelta(hours=5)

@@ -89,8 +89,9 @@ def _origin_of_stored(article_id: int) -> str:
     return f"wire:{agency}" if agency else f"article:{article_id}"
 
 
-def _clusterer() -> Clusterer:
-    return Clusterer(DbStoryIndex(), DbTermStats(), new_story_id=_new_story_id, kept_apart=_kept_apart)
+def _clusterer(*, defer_rows: bool = False) -> Clusterer:
+    return Clusterer(DbStoryIndex(defer_rows=defer_rows), DbTermStats(), new_story_id=_new_story_id,
+                     kept_apart=_kept_apart)
 
 
 def _kept_apart(a: int, b: int) -> bool:
@@ -185,7 +186,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             if article.id not in prepared:  # assigned when we looked, then moved out by a recluster
                 prepared[article.id] = prepare(article)
         _save_entities({article_id: prepared[article_id].entities for article_id in unassigned})
-        clusterer = _clusterer()
+        clusterer = _clusterer(defer_rows=True)  # `_join` writes a story's summary with its counts
         changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
         merged = False
         for article in articles:
@@ -195,6 +196,7 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             memberships[article.id] = membership
             changed.setdefault(story_id, article.id)
             merged = merged or bool(merges)
+        clusterer.index.write_rows()  # none is left unwritten by `_assign`; should one be, it is written now
         stories_changed.send(Story, changes=changed)
         if merged:  # a merge may have moved articles assigned earlier in the batch
             memberships = _memberships(list(memberships))
@@ -228,10 +230,11 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
     Returns the story it joined first, its membership (as of after the merges) and the merges done."""
     assignment = clusterer.assign(prepared.features)
     membership = _join(assignment.story_id, article, origin_of(article, prepared), assignment.score,
-                       created=assignment.created)
+                       created=assignment.created, summary=clusterer.index.take_row(assignment.story_id))
     if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
         return assignment.story_id, membership, []
     merges = clusterer.settle(assignment)
+    clusterer.index.write_rows()  # the merged summaries, before the rows are read
     for kept, absorbed in merges:  # the index already holds the merged summaries
         _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
                       reason="The engine found the two stories' coverage to be about one event.")
@@ -240,9 +243,11 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
     return assignment.story_id, membership, merges
 
 
-def _join(story_id: int, article: Article, origin: str, score: float, *, created: bool) -> Membership:
+def _join(story_id: int, article: Article, origin: str, score: float, *, created: bool,
+          summary: dict | None = None) -> Membership:
     """Add the membership and update the story's counts incrementally (constant cost whatever the story's size),
-    in a few raw statements: this runs for every article."""
+    in a few raw statements: this runs for every article. `summary` holds the row's summary columns that the index
+    left for this update to write (`DbStoryIndex.take_row`)."""
     when = article_time(article)
     stories, members = Story._meta.db_table, Membership._meta.db_table
     story = (f"SELECT independent_count, reprint_count, outlet_count, first_seen, last_seen, pinned, "
@@ -277,12 +282,16 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
         independent += not seen_origin
         reprints += seen_origin
         outlets += not seen_outlet
+        if summary is not None:  # written below: the row still holds the times before this article
+            last_seen = summary["last_seen"]
         inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
                                       last_seen=read_datetime(last_seen), pinned=bool(pinned))
-        columns = {"independent_count": independent, "reprint_count": reprints, "outlet_count": outlets,
-                   "updated_at": write_datetime(timezone.now()), "score": inputs["score"],
+        columns = {**(summary or {}), "independent_count": independent, "reprint_count": reprints,
+                   "outlet_count": outlets, "updated_at": write_datetime(timezone.now()), "score": inputs["score"],
                    "score_inputs": write_json(Story, "score_inputs", inputs)}
-        if created or when <= read_datetime(first_seen):  # the index has already moved first_seen to the earliest
+        # The earliest article: first_seen is that before this article, or already moved to the earlier of the two
+        # (the index wrote the summary), and either way `when <= first_seen` says whether this one is the earliest
+        if created or when <= read_datetime(first_seen):
             columns["first_outlet_id"] = article.outlet_id
         if created:
             columns["title"] = article.title

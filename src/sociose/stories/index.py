@@ -451,9 +451,27 @@ class DbStoryIndex:
     """Stories and their index keys in the Story and StoryKey tables."""
 
     def __init__(self, *, terms_per_story: int = INDEX_TERMS, entities_per_story: int = INDEX_ENTITIES,
-                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT) -> None:
+                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT, defer_rows: bool = False) -> None:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
+        # With `defer_rows`, `update` leaves the story row's summary columns in `rows` for the caller to write with
+        # its own update of the row (`take_row`), or `write_rows`: one UPDATE of the row per article, not two.
+        self.defer_rows = defer_rows
+        self.rows: dict[int, dict] = {}
+
+    def take_row(self, story_id: int) -> dict | None:
+        """The story row's columns that `update` left unwritten (column -> value as written), now the caller's."""
+        return self.rows.pop(story_id, None)
+
+    def write_rows(self, story_ids: Iterable[int] | None = None) -> None:
+        """Write the story rows left unwritten (those of `story_ids`, or all)."""
+        story_ids = sorted(self.rows if story_ids is None else set(story_ids) & self.rows.keys())
+        if story_ids:
+            with connection.cursor() as cursor:
+                for story_id in story_ids:
+                    columns = self.rows.pop(story_id)
+                    cursor.execute(f"UPDATE {Story._meta.db_table} SET {', '.join(f'{c} = %s' for c in columns)} "
+                                   "WHERE id = %s", [*columns.values(), story_id])
 
     def _known(self) -> Known | None:
         known = _open_known()
@@ -568,6 +586,8 @@ class DbStoryIndex:
                     known.versions.update(read)
             stale = [i for i in ids if i in versions and _CACHE.get(i, (None,))[0] != versions[i]]
             if stale:
+                if self.rows:  # a summary left unwritten and no longer cached: the database must hold it
+                    self.write_rows(stale)
                 summary_field = Story._meta.get_field("summary")
                 where, params = in_list("id", stale, "bigint")
                 cursor.execute(f"SELECT id, version, summary FROM {table} WHERE {where}", params)
@@ -590,11 +610,13 @@ class DbStoryIndex:
         version = new_version()
         data = summary.to_dict()
         known = self._known()
+        self.rows[story_id] = {"summary": write_json(Story, "summary", data),
+                               "first_seen": write_datetime(summary.first_seen),
+                               "last_seen": write_datetime(summary.last_seen), "article_count": summary.size,
+                               "version": version}
+        if not self.defer_rows:
+            self.write_rows([story_id])
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Story._meta.db_table} SET summary = %s, first_seen = %s, last_seen = %s, "
-                           "article_count = %s, version = %s WHERE id = %s",
-                           [write_json(Story, "summary", data), write_datetime(summary.first_seen),
-                            write_datetime(summary.last_seen), summary.size, version, story_id])
             old = {} if new else self._postings_of(cursor, story_id, known)
             if known is None:
                 _execute(cursor, _posting_writes(story_id, old, new_keys, summary.last_seen))
