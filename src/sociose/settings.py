@@ -87,12 +87,16 @@ TEMPLATES = [
     },
 ]
 
+# SQLite through Django's own backend, with its statements' placeholders rewritten once per text (core/sqlite/base.py)
+SQLITE_ENGINE = "sociose.core.sqlite"
 if _option("database_url"):
     DATABASES = {"default": dj_database_url.parse(_option("database_url"), conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": HOME / "sociose.sqlite3",
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the write

@@ -1,0 +1,1 @@
+"""Django's SQLite backend, with statements' placeholders rewritten once per statement text (see base.py)."""
