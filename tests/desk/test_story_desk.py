@@ -120,6 +120,34 @@ def test_revisions_record_what_changed_and_which_source_caused_it():
 
 
 @pytest.mark.django_db
+def test_one_task_composes_a_batchs_stories_and_one_failure_holds_back_no_other(monkeypatch):
+    from sociose.desk import tasks
+
+    flood, (rain,) = _story([("Floods hit Easton", FLOOD)])
+    fire, (spark,) = _story([("Fire destroys Northfield's old paper mill", "A fire destroyed the disused paper mill "
+                              "of Northfield overnight. Chief Dan Ortiz of the Northfield fire service said nobody was "
+                              "hurt. \"The roof went in minutes,\" Ortiz said. Investigators will look for the cause "
+                              "once the ruins have cooled, which could take two days.")])
+    assert flood.id != fire.id
+    assert tasks.compose_stories.call([[flood.id, None], [fire.id, spark.id]]) == 2
+    assert ComposedStory.objects.get(story=flood).revisions.get().trigger is None
+    assert ComposedStory.objects.get(story=fire).revisions.get().trigger == spark
+
+    ComposedStory.objects.all().delete()
+    real = tasks.compose_story
+
+    def broken_for_the_flood(story, **kwargs):  # a story whose composing fails, whatever the cause
+        if story.id == flood.id:
+            raise ValueError("unreadable")
+        return real(story, **kwargs)
+
+    monkeypatch.setattr(tasks, "compose_story", broken_for_the_flood)
+    with pytest.raises(RuntimeError, match=f"1 of 2 stories failed to compose \\(the others were\\): \\[{flood.id}\\]"):
+        tasks.compose_stories.call([[flood.id, rain.id], [fire.id, spark.id]])
+    assert list(ComposedStory.objects.values_list("story_id", flat=True)) == [fire.id]
+
+
+@pytest.mark.django_db
 def test_an_upgraded_desk_recomposes_stories_and_the_command_does_them_all(monkeypatch, capsys):
     story, (first,) = _story([("Floods hit Easton - Easton Daily", FLOOD)], outlet_name="Easton Daily")
     compose_story(story, trigger_article_id=first.id)
