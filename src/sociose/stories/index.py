@@ -551,9 +551,9 @@ class DbStoryIndex:
                                f"{table} WHERE key = k.key {newest}) AS p", [keys])
                 rows = [(n - 1, last_seen, story_id) for n, last_seen, story_id in cursor.fetchall()]
             else:
-                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {_stamp_column('last_seen')}, "
-                                                  f"story_id FROM {table} WHERE key = %s {newest})"
-                                                  for n in range(len(keys))), keys)
+                stamp = _stamp_column("last_seen")
+                cursor.execute(" UNION ALL ".join(f"SELECT {n}, * FROM (SELECT {stamp}, story_id FROM {table} "
+                                                  f"WHERE key = %s {newest})" for n in range(len(keys))), keys)
                 rows = cursor.fetchall()
         found: dict[str, list[Posting]] = {key: [] for key in keys}
         stamps: dict = {}  # a story's postings share one last_seen: read each once
