@@ -4,6 +4,7 @@ anyone else changes the state."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sociose.stories import actions, index
-from sociose.stories.clustering import MemoryTermStats, StorySummary
+from sociose.stories.clustering import MemoryTermStats, StorySummary, posting_time
 from sociose.stories.index import DbStoryIndex, DbTermStats, Known, clustering_state
 from sociose.stories.models import ArticleEntity, ClusteringState, Membership, Story, StoryKey, TermStat
 from tests.factories import giveme_articles
@@ -62,8 +63,9 @@ def test_what_a_worker_knows_never_changes_a_lookup(monkeypatch, per_key, storie
     """Stories added, moved to other keys and times (later or earlier: a split moves a story back), removed, over
     several transactions: after each step the lookup from what the worker knows (postings not written yet included)
     is the database's own once they are written, which happens at steps drawn at random and at each transaction's
-    end. Few words and few distinct times, so that keys overflow `per_key` and times tie; the worker keeps the postings
-    of all its stories or of only the last one written."""
+    end. Few words and few distinct times, half an hour apart, so that keys overflow `per_key`, times tie and a story
+    moves within the hour its postings carry; the worker keeps the postings of all its stories or of only the last one
+    written."""
     monkeypatch.setattr(index, "KNOWN_STORIES", stories_known)
     with transaction.atomic():
         live: list[int] = []
@@ -79,12 +81,12 @@ def test_what_a_worker_knows_never_changes_a_lookup(monkeypatch, per_key, storie
                         if op[0] == "add":
                             story_id = actions._new_story_id()
                             db.add(story_id, StorySummary(centroid=dict.fromkeys(op[1], 1.0),
-                                                          first_seen=T0, last_seen=T0 + timedelta(hours=op[2]), size=1))
+                                                          first_seen=T0, last_seen=half_hours(op[2]), size=1))
                             live.append(story_id)
                         elif op[0] == "update" and live:
                             story_id = live[op[3] % len(live)]
                             db.update(story_id, StorySummary(centroid=dict.fromkeys(op[1], 1.0), first_seen=T0,
-                                                             last_seen=T0 + timedelta(hours=op[2]), size=2))
+                                                             last_seen=half_hours(op[2]), size=2))
                         elif op[0] == "remove" and live:
                             db.remove(live.pop(op[1] % len(live)))
                         known = [story_id for story_id, _ in db.candidates(keys, when, timedelta(days=30))]
@@ -97,6 +99,10 @@ def test_what_a_worker_knows_never_changes_a_lookup(monkeypatch, per_key, storie
         transaction.set_rollback(True)
 
 
+def half_hours(n: int) -> datetime:
+    return T0 + timedelta(minutes=30 * n)
+
+
 def assert_written(db: DbStoryIndex, live: list[int]) -> None:
     """What the worker knew of each story's postings moved the right ones: the database holds its summary's keys, at
     its last_seen."""
@@ -104,7 +110,7 @@ def assert_written(db: DbStoryIndex, live: list[int]) -> None:
         summary = db.get(story_id)
         postings = StoryKey.objects.filter(story_id=story_id)
         assert set(postings.values_list("key", flat=True)) == summary.keys(db.terms_per_story, db.entities_per_story)
-        assert set(postings.values_list("last_seen", flat=True)) == {summary.last_seen}
+        assert set(postings.values_list("last_seen", flat=True)) == {posting_time(summary.last_seen)}
 
 
 def test_postings_are_written_once_per_transaction_or_before_a_lookup_reads_them():
@@ -125,6 +131,26 @@ def test_postings_are_written_once_per_transaction_or_before_a_lookup_reads_them
                                              last_seen=T0 + timedelta(hours=4), size=3))
         assert set(StoryKey.objects.filter(story_id=story_id).values_list("key", "last_seen")) == {
             ("t:flood", T0 + timedelta(hours=4)), ("t:river", T0 + timedelta(hours=4))}
+
+
+def test_postings_carry_the_hour_and_move_only_when_a_story_is_active_in_a_new_one():
+    from django.test.utils import CaptureQueriesContext
+
+    db = DbStoryIndex()
+    summary = StorySummary(centroid={"flood": 1.0}, first_seen=T0, last_seen=T0 + timedelta(minutes=10), size=1)
+    story_id = actions._new_story_id()
+    db.add(story_id, summary)
+    with CaptureQueriesContext(connection) as queries:
+        db.update(story_id, replace(summary, last_seen=T0 + timedelta(minutes=40), size=2))
+    writes = [q["sql"] for q in queries if StoryKey._meta.db_table in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == []  # same keys, same hour: nothing to write
+    assert set(StoryKey.objects.values_list("last_seen", flat=True)) == {T0}
+    # the window is kept to the hour too: a story active at 12:40 is in a window that starts at 12:30
+    window = timedelta(days=30)  # from_the_database's
+    assert from_the_database(db, {"t:flood": 1}, T0 + timedelta(minutes=30) + window) == [story_id]
+    assert from_the_database(db, {"t:flood": 1}, T0 + timedelta(minutes=60) + window) == []
+    db.update(story_id, replace(summary, last_seen=T0 + timedelta(minutes=70), size=3))
+    assert set(StoryKey.objects.values_list("last_seen", flat=True)) == {T0 + timedelta(hours=1)}
 
 
 def test_term_counts_kept_in_memory_are_written_when_the_transaction_ends():

@@ -41,6 +41,7 @@ from sociose.stories.clustering import (
     INDEX_PER_KEY,
     INDEX_TERMS,
     StorySummary,
+    posting_time,
     smoothed_idfs,
 )
 from sociose.stories.models import ClusteringState, Story, StoryKey, TermStat
@@ -146,7 +147,7 @@ class Unwritten:
 
     written: dict[str, int]  # its postings as the database holds them: key -> last_seen in microseconds
     keys: set[str]  # its keys now
-    last_seen: datetime  # their time now
+    last_seen: datetime  # their time now (`posting_time`)
     touched: set[str] = field(default_factory=set)  # every key it had in this transaction, written or not
 
 
@@ -484,12 +485,12 @@ class DbStoryIndex:
         keys = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:200]
         if not keys:
             return []
-        since = _micros(when - window) if when is not None else None
+        since = _micros(posting_time(when - window)) if when is not None else None
         known = self._known()
         postings = self._postings([key for key, _ in keys], known)
         # Per key, its newest postings within the window; their weights (integers, so the sums are exact in any
         # order) summed per story; the best `limit` stories: most shared weight, then the most recently active,
-        # then the lowest id. (A story's postings all carry its last_seen.)
+        # then the lowest id. (A story's postings all carry its last_seen, to the hour: `posting_time`.)
         shared: dict[int, int] = {}
         seen: dict[int, int] = {}
         get = shared.get
@@ -616,23 +617,26 @@ class DbStoryIndex:
                                "version": version}
         if not self.defer_rows:
             self.write_rows([story_id])
+        posted = posting_time(summary.last_seen)  # the postings' time: to the hour
         with connection.cursor() as cursor:
             old = {} if new else self._postings_of(cursor, story_id, known)
             if known is None:
-                _execute(cursor, _posting_writes(story_id, old, new_keys, summary.last_seen))
+                _execute(cursor, _posting_writes(story_id, old, new_keys, posted))
         if known is not None:
             unwritten = known.unwritten.get(story_id)
             if unwritten is None:
-                unwritten = known.unwritten[story_id] = Unwritten(old, new_keys, summary.last_seen)
+                unwritten = known.unwritten[story_id] = Unwritten(old, new_keys, posted)
                 known.touch(story_id, old)
             else:
-                unwritten.keys, unwritten.last_seen = new_keys, summary.last_seen
+                unwritten.keys, unwritten.last_seen = new_keys, posted
             known.touch(story_id, new_keys)
-            stamp = _micros(summary.last_seen)
-            for key, old_stamp in old.items():
-                known.remove_posting(key, (old_stamp, -story_id))
+            stamp = _micros(posted)
+            for key, old_stamp in old.items():  # a posting that stays as it was is left alone
+                if old_stamp != stamp or key not in new_keys:
+                    known.remove_posting(key, (old_stamp, -story_id))
             for key in new_keys:
-                known.add_posting(key, (stamp, -story_id))
+                if old.get(key) != stamp:
+                    known.add_posting(key, (stamp, -story_id))
             known.versions[story_id] = version
             known.keep_story(story_id, dict.fromkeys(new_keys, stamp))
         # The summary is stored as the JSON text written (core.fields.JSONTextField), so the one read back would equal

@@ -66,7 +66,7 @@ class StoryKey(models.Model):
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="keys", db_index=False)  # storykey_unique
     key = models.CharField(max_length=200)
-    last_seen = models.DateTimeField(help_text="The story's last_seen, copied so a key's postings read newest first.")
+    last_seen = models.DateTimeField(help_text="The story's last_seen to the hour, copied so a key's postings read newest first.")
 
     class Meta:
         # A key's newest postings, and their stories, read from the index alone (no table row per posting: at a
