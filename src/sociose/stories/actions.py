@@ -28,6 +28,7 @@ from sociose.stories.index import (
     DbStoryIndex,
     DbTermStats,
     clustering_state,
+    database,
     forget_known,
     in_list,
     new_version,
@@ -258,40 +259,41 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
     insert = (f"INSERT INTO {members} (article_id, story_id, outlet_id, published_at, origin, is_reprint, score, "
               "assigned_at) ")
     assigned_at = timezone.now()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one round trip: the story is read before the membership is added
+    db = database()  # used a dozen times below
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":  # one round trip: the story is read before the membership is added
             cursor.execute(
                 f"WITH s AS ({story}), m AS ({insert} SELECT %s, %s, %s, %s, %s, seen_origin AND NOT %s, %s, %s "
                 "FROM s RETURNING id) SELECT s.*, m.id FROM s CROSS JOIN m",
-                [*story_params, article.id, story_id, article.outlet_id, write_datetime(when), origin, created, score,
-                 write_datetime(assigned_at)])
+                [*story_params, article.id, story_id, article.outlet_id, write_datetime(when, db), origin, created, score,
+                 write_datetime(assigned_at, db)])
             *row, membership_id = cursor.fetchone()
         else:
             cursor.execute(story, story_params)
             row = cursor.fetchone()
             cursor.execute(insert + "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                           [article.id, story_id, article.outlet_id, write_datetime(when), origin,
-                            bool(row[6]) and not created, score, write_datetime(assigned_at)])
+                           [article.id, story_id, article.outlet_id, write_datetime(when, db), origin,
+                            bool(row[6]) and not created, score, write_datetime(assigned_at, db)])
             membership_id = cursor.fetchone()[0]
         independent, reprints, outlets, first_seen, last_seen, pinned, seen_origin, seen_outlet = row
         seen_origin, seen_outlet = bool(seen_origin) and not created, bool(seen_outlet) and not created
         membership = Membership(id=membership_id, article_id=article.id, story_id=story_id,
                                 outlet_id=article.outlet_id, published_at=when, origin=origin,
                                 is_reprint=seen_origin, score=score, assigned_at=assigned_at)
-        membership._state.adding, membership._state.db = False, connection.alias
+        membership._state.adding, membership._state.db = False, db.alias
         independent += not seen_origin
         reprints += seen_origin
         outlets += not seen_outlet
         if summary is not None:  # written below: the row still holds the times before this article
             last_seen = summary["last_seen"]
         inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
-                                      last_seen=read_datetime(last_seen), pinned=bool(pinned))
+                                      last_seen=read_datetime(last_seen, db), pinned=bool(pinned))
         columns = {**(summary or {}), "independent_count": independent, "reprint_count": reprints,
-                   "outlet_count": outlets, "updated_at": write_datetime(timezone.now()), "score": inputs["score"],
-                   "score_inputs": write_json(Story, "score_inputs", inputs)}
+                   "outlet_count": outlets, "updated_at": write_datetime(timezone.now(), db), "score": inputs["score"],
+                   "score_inputs": write_json(Story, "score_inputs", inputs, db)}
         # The earliest article: first_seen is that before this article, or already moved to the earlier of the two
         # (the index wrote the summary), and either way `when <= first_seen` says whether this one is the earliest
-        if created or when <= read_datetime(first_seen):
+        if created or when <= read_datetime(first_seen, db):
             columns["first_outlet_id"] = article.outlet_id
         if created:
             columns["title"] = article.title
