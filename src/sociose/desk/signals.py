@@ -11,4 +11,5 @@ def recompose_changed_stories(sender, *, changes: dict[int, int | None], **kwarg
     from sociose.desk.tasks import compose_stories
 
     pairs = [[story_id, article_id] for story_id, article_id in changes.items()]
-    transaction.on_commit(lambda: compose_stories.enqueue(pairs))
+    if pairs:
+        transaction.on_commit(lambda: compose_stories.enqueue(pairs))

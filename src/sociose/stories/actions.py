@@ -198,7 +198,8 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             changed.setdefault(story_id, article.id)
             merged = merged or bool(merges)
         clusterer.index.write_rows()  # none is left unwritten by `_assign`; should one be, it is written now
-        stories_changed.send(Story, changes=changed)
+        if changed:
+            stories_changed.send(Story, changes=changed)
         if merged:  # a merge may have moved articles assigned earlier in the batch
             memberships = _memberships(list(memberships))
     return [memberships[article.id] for article in articles]
