@@ -73,7 +73,8 @@ def test_articles_of_one_event_share_a_story_and_recluster_is_deterministic():
     assert any({r["url"] for r in groups[0]} <= group for group in first)
 
 
-def test_wire_copies_count_once_and_the_first_outlet_is_known():
+@pytest.mark.parametrize("batch", [False, True])
+def test_wire_copies_count_once_and_the_first_outlet_is_known(batch):
     long_reports = [[r for r in g if len(r["text"].split()) >= 300] for g in events(giveme_articles()).values()]
     wire, independent = next(g[:2] for g in long_reports if len(g) >= 2)
     start = timezone.now() - timedelta(hours=5)
@@ -81,12 +82,17 @@ def test_wire_copies_count_once_and_the_first_outlet_is_known():
     copies = [store(wire, url=f"https://paper{n}.example/a", text=edited_copy(wire["text"], n),
                     published_at=start + timedelta(hours=n + 1)) for n in range(3)]
     own = store(independent, url="https://own.example/b", published_at=start + timedelta(hours=2))
-    for article in [original, *copies, own]:
-        actions.assign_story(Article.objects.get(id=article.id))  # as a worker loads it: the original not at hand
+    loaded = [Article.objects.get(id=article.id) for article in [original, *copies, own]]  # as a worker loads them
+    if batch:  # one transaction: the story's row is written once, at its end
+        actions.assign_stories(loaded)
+    else:
+        for article in loaded:
+            actions.assign_story(article)
     story = Story.objects.get(memberships__article=original)
     assert set(Membership.objects.filter(story=story).values_list("article_id", flat=True)) == \
         {original.id, own.id, *(c.id for c in copies)}
-    assert (story.article_count, story.independent_count, story.reprint_count) == (5, 2, 3)
+    assert (story.article_count, story.independent_count, story.reprint_count, story.outlet_count) == (5, 2, 3, 5)
+    assert (story.score_inputs["independent_reports"], story.score_inputs["reprints"]) == (2, 3)
     assert story.first_outlet.domain == "wire.example"
     assert not Membership.objects.get(article=original).is_reprint
     assert all(Membership.objects.get(article=c).is_reprint for c in copies)
@@ -378,10 +384,10 @@ def test_a_failing_batch_falls_back_to_one_article_at_a_time(monkeypatch):
     articles = [store(record) for record in records]
     real = actions._assign
 
-    def assign(clusterer, article, prepared):  # fails inside the batch's transaction, after others were assigned
+    def assign(clusterer, article, prepared, rows):  # fails inside the batch's transaction, after others were assigned
         if article.id == articles[2].id:
             raise RuntimeError("cannot cluster this one")
-        return real(clusterer, article, prepared)
+        return real(clusterer, article, prepared, rows)
 
     monkeypatch.setattr(actions, "_assign", assign)
     tasks.process_article.call(articles[0].id)

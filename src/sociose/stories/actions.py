@@ -32,7 +32,6 @@ from sociose.stories.index import (
     forget_known,
     in_list,
     new_version,
-    read_datetime,
     write_datetime,
     write_json,
 )
@@ -90,9 +89,9 @@ def _origin_of_stored(article_id: int) -> str:
     return f"wire:{agency}" if agency else f"article:{article_id}"
 
 
-def _clusterer(*, defer_rows: bool = False) -> Clusterer:
-    return Clusterer(DbStoryIndex(defer_rows=defer_rows), DbTermStats(), new_story_id=_new_story_id,
-                     kept_apart=_kept_apart)
+def _clusterer(*, defer_rows: bool = False, finish_row=None) -> Clusterer:
+    return Clusterer(DbStoryIndex(defer_rows=defer_rows, finish_row=finish_row), DbTermStats(),
+                     new_story_id=_new_story_id, kept_apart=_kept_apart)
 
 
 def _kept_apart(a: int, b: int) -> bool:
@@ -167,7 +166,8 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
     The stories are exactly those that `assign_story` called on each article in turn would give: the articles go
     through the same steps, one after another, each seeing what the previous ones changed. What a batch saves is
     the per-transaction cost, which is most of an article's on SQLite (the commit writes every page the term
-    statistics and index touched, and the pages of common terms are shared by the whole batch), and the
+    statistics and index touched, and the pages of common terms are shared by the whole batch), the writes of a
+    story's row and postings, once per story however many of the batch's articles join it, and the
     recompositions: `stories_changed` is sent once, with each changed story and the first article of the batch that
     changed it, instead of once per article (composing reads the story as it is when it runs, so one request per
     story and batch composes the same page).
@@ -187,17 +187,20 @@ def assign_stories(articles: Iterable[Article], *, prepared: Mapping[int, Prepar
             if article.id not in prepared:  # assigned when we looked, then moved out by a recluster
                 prepared[article.id] = prepare(article)
         _save_entities({article_id: prepared[article_id].entities for article_id in unassigned})
-        clusterer = _clusterer(defer_rows=True)  # `_join` writes a story's summary with its counts
+        # Each changed story's row (summary, counts, score) is written once, at the end (see `_join`)
+        rows = _PendingRows()
+        clusterer = _clusterer(defer_rows=True, finish_row=rows.finish)
+        rows.index = clusterer.index
         changed: dict[int, int] = {}  # story id -> the first article of the batch that changed it
         merged = False
         for article in articles:
             if article.id in memberships:
                 continue
-            story_id, membership, merges = _assign(clusterer, article, prepared[article.id])
+            story_id, membership, merges = _assign(clusterer, article, prepared[article.id], rows)
             memberships[article.id] = membership
             changed.setdefault(story_id, article.id)
             merged = merged or bool(merges)
-        clusterer.index.write_rows()  # none is left unwritten by `_assign`; should one be, it is written now
+        clusterer.index.write_rows()  # the rows of the stories the batch changed
         if changed:
             stories_changed.send(Story, changes=changed)
         if merged:  # a merge may have moved articles assigned earlier in the batch
@@ -226,17 +229,20 @@ def _memberships(article_ids: list[int]) -> dict[int, Membership]:
     return found
 
 
-def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple[int, Membership, list]:
+def _assign(clusterer: Clusterer, article: Article, prepared: Prepared,
+            rows: _PendingRows) -> tuple[int, Membership, list]:
     """Cluster one unassigned article (the caller has stored its entities, with the rest of the batch's), inside the
     caller's locked transaction: join or start its story, then merge the stories that now look like one event.
     Returns the story it joined first, its membership (as of after the merges) and the merges done."""
     assignment = clusterer.assign(prepared.features)
     membership = _join(assignment.story_id, article, origin_of(article, prepared), assignment.score,
-                       created=assignment.created, summary=clusterer.index.take_row(assignment.story_id))
+                       created=assignment.created, rows=rows)
     if assignment.created:  # nothing reached the threshold, so a one-article story has nothing to merge with
         return assignment.story_id, membership, []
     merges = clusterer.settle(assignment)
-    clusterer.index.write_rows()  # the merged summaries, before the rows are read
+    if merges:
+        clusterer.index.write_rows()  # every row as the engine has it, before the merges read and recount them
+        rows.counts.clear()
     for kept, absorbed in merges:  # the index already holds the merged summaries
         _move_members(Story.objects.get(id=kept), Story.objects.get(id=absorbed), actor=None, automatic=True,
                       reason="The engine found the two stories' coverage to be about one event.")
@@ -245,18 +251,49 @@ def _assign(clusterer: Clusterer, article: Article, prepared: Prepared) -> tuple
     return assignment.story_id, membership, merges
 
 
+class _PendingRows:
+    """The story rows a clustering transaction changed and has not written yet: their counts as of the last article
+    (`counts`: story id -> independent, reprints, outlets, pinned), kept here so that the next article of the story
+    needs no read of the row, and written with the summary, once per story (`DbStoryIndex.write_rows`)."""
+
+    def __init__(self) -> None:
+        self.index: DbStoryIndex | None = None
+        self.counts: dict[int, tuple[int, int, int, bool]] = {}
+
+    def finish(self, story_id: int, columns: dict) -> None:
+        """Add the ranking score to a row about to be written, from its counts and its latest article's time."""
+        counts = self.counts.get(story_id)
+        if counts is None:  # only the summary changed (a merge wrote the counts)
+            return
+        independent, reprints, outlets, pinned = counts
+        summary = columns.get("summary")
+        last_seen = summary.last_seen if isinstance(summary, StorySummary) else self.index.get(story_id).last_seen
+        inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
+                                      last_seen=last_seen, pinned=pinned)
+        db = database()
+        columns.update(independent_count=independent, reprint_count=reprints, outlet_count=outlets,
+                       updated_at=write_datetime(timezone.now(), db), score=inputs["score"],
+                       score_inputs=write_json(Story, "score_inputs", inputs, db))
+
+
 def _join(story_id: int, article: Article, origin: str, score: float, *, created: bool,
-          summary: dict | None = None) -> Membership:
+          rows: _PendingRows) -> Membership:
     """Add the membership and update the story's counts incrementally (constant cost whatever the story's size),
-    in a few raw statements: this runs for every article. `summary` holds the row's summary columns that the index
-    left for this update to write (`DbStoryIndex.take_row`)."""
+    in a few raw statements: this runs for every article. The story's row is not written here: its new counts go
+    to `rows`, and the row is written once per transaction with its summary (`DbStoryIndex.write_rows`)."""
     when = article_time(article)
     stories, members = Story._meta.db_table, Membership._meta.db_table
-    story = (f"SELECT independent_count, reprint_count, outlet_count, first_seen, last_seen, pinned, "
-             f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND origin = %s) AS seen_origin, "
-             f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND outlet_id = %s) AS seen_outlet "
-             f"FROM {stories} WHERE id = %s")
-    story_params = [story_id, origin, story_id, article.outlet_id, story_id]
+    known = rows.counts.get(story_id)  # the counts as this transaction left them, when it changed the story
+    # Whether the story already has an article of this origin, or from this outlet: then this one is a reprint, and
+    # adds no outlet. (The counts are read from the row only the first time in the transaction.)
+    seen = (f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND origin = %s) AS seen_origin, "
+            f"EXISTS (SELECT 1 FROM {members} WHERE story_id = %s AND outlet_id = %s) AS seen_outlet")
+    if known is None:
+        story = (f"SELECT {seen}, independent_count, reprint_count, outlet_count, pinned FROM {stories} "
+                 "WHERE id = %s")
+        story_params = [story_id, origin, story_id, article.outlet_id, story_id]
+    else:
+        story, story_params = f"SELECT {seen}", [story_id, origin, story_id, article.outlet_id]
     insert = (f"INSERT INTO {members} (article_id, story_id, outlet_id, published_at, origin, is_reprint, score, "
               "assigned_at) ")
     assigned_at = timezone.now()
@@ -274,32 +311,24 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
             row = cursor.fetchone()
             cursor.execute(insert + "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                            [article.id, story_id, article.outlet_id, write_datetime(when, db), origin,
-                            bool(row[6]) and not created, score, write_datetime(assigned_at, db)])
+                            bool(row[0]) and not created, score, write_datetime(assigned_at, db)])
             membership_id = cursor.fetchone()[0]
-        independent, reprints, outlets, first_seen, last_seen, pinned, seen_origin, seen_outlet = row
-        seen_origin, seen_outlet = bool(seen_origin) and not created, bool(seen_outlet) and not created
-        membership = Membership(id=membership_id, article_id=article.id, story_id=story_id,
-                                outlet_id=article.outlet_id, published_at=when, origin=origin,
-                                is_reprint=seen_origin, score=score, assigned_at=assigned_at)
-        membership._state.adding, membership._state.db = False, db.alias
-        independent += not seen_origin
-        reprints += seen_origin
-        outlets += not seen_outlet
-        if summary is not None:  # written below: the row still holds the times before this article
-            last_seen = summary["last_seen"]
-        inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
-                                      last_seen=read_datetime(last_seen, db), pinned=bool(pinned))
-        columns = {**(summary or {}), "independent_count": independent, "reprint_count": reprints,
-                   "outlet_count": outlets, "updated_at": write_datetime(timezone.now(), db), "score": inputs["score"],
-                   "score_inputs": write_json(Story, "score_inputs", inputs, db)}
-        # The earliest article: first_seen is that before this article, or already moved to the earlier of the two
-        # (the index wrote the summary), and either way `when <= first_seen` says whether this one is the earliest
-        if created or when <= read_datetime(first_seen, db):
-            columns["first_outlet_id"] = article.outlet_id
-        if created:
-            columns["title"] = article.title
-        cursor.execute(f"UPDATE {stories} SET {', '.join(f'{name} = %s' for name in columns)} WHERE id = %s",
-                       [*columns.values(), story_id])
+    seen_origin, seen_outlet = bool(row[0]) and not created, bool(row[1]) and not created
+    independent, reprints, outlets, pinned = known if known is not None else (*row[2:5], bool(row[5]))
+    membership = Membership(id=membership_id, article_id=article.id, story_id=story_id,
+                            outlet_id=article.outlet_id, published_at=when, origin=origin,
+                            is_reprint=seen_origin, score=score, assigned_at=assigned_at)
+    membership._state.adding, membership._state.db = False, db.alias
+    rows.counts[story_id] = (independent + (not seen_origin), reprints + seen_origin, outlets + (not seen_outlet),
+                             pinned)
+    columns = {}
+    # The earliest article: the story's first_seen (the index has just moved it to the earlier of the two) is this
+    # article's time exactly when no article of the story is older
+    if created or when <= rows.index.get(story_id).first_seen:
+        columns["first_outlet_id"] = article.outlet_id
+    if created:
+        columns["title"] = article.title
+    rows.index.defer(story_id, columns)  # the counts and score are added as the row is written (`finish`)
     return membership
 
 

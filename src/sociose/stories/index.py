@@ -26,7 +26,7 @@ import json
 import math
 import secrets
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -461,27 +461,40 @@ class DbStoryIndex:
     """Stories and their index keys in the Story and StoryKey tables."""
 
     def __init__(self, *, terms_per_story: int = INDEX_TERMS, entities_per_story: int = INDEX_ENTITIES,
-                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT, defer_rows: bool = False) -> None:
+                 per_key: int = INDEX_PER_KEY, limit: int = INDEX_LIMIT, defer_rows: bool = False,
+                 finish_row: Callable[[int, dict], None] | None = None) -> None:
         self.terms_per_story, self.entities_per_story = terms_per_story, entities_per_story
         self.per_key, self.limit = per_key, limit
-        # With `defer_rows`, `update` leaves the story row's summary columns in `rows` for the caller to write with
-        # its own update of the row (`take_row`), or `write_rows`: one UPDATE of the row per article, not two.
+        # With `defer_rows`, `update` leaves the story row's summary columns in `rows`, and the caller adds the
+        # columns it changes (`defer`): each story's row is written once, by `write_rows`, however many articles of
+        # a transaction it took. The summary is turned into JSON only then. `finish_row(story_id, columns)` is called
+        # on a row's columns just before they are written, to add what depends on all of them (the ranking score).
         self.defer_rows = defer_rows
+        self.finish_row = finish_row
         self.rows: dict[int, dict] = {}
 
-    def take_row(self, story_id: int) -> dict | None:
-        """The story row's columns that `update` left unwritten (column -> value as written), now the caller's."""
-        return self.rows.pop(story_id, None)
+    def defer(self, story_id: int, columns: dict) -> None:
+        """Columns of a story's row to write with the rest of its row (`write_rows`)."""
+        self.rows.setdefault(story_id, {}).update(columns)
 
     def write_rows(self, story_ids: Iterable[int] | None = None) -> None:
         """Write the story rows left unwritten (those of `story_ids`, or all)."""
         story_ids = sorted(self.rows if story_ids is None else set(story_ids) & self.rows.keys())
-        if story_ids:
-            with connection.cursor() as cursor:
-                for story_id in story_ids:
-                    columns = self.rows.pop(story_id)
-                    cursor.execute(f"UPDATE {Story._meta.db_table} SET {', '.join(f'{c} = %s' for c in columns)} "
-                                   "WHERE id = %s", [*columns.values(), story_id])
+        if not story_ids:
+            return
+        db = database()
+        with db.cursor() as cursor:
+            for story_id in story_ids:
+                columns = self.rows.pop(story_id)
+                if self.finish_row is not None:
+                    self.finish_row(story_id, columns)
+                summary = columns.get("summary")
+                if isinstance(summary, StorySummary):
+                    columns.update(summary=write_json(Story, "summary", summary.to_dict(), db),
+                                   first_seen=write_datetime(summary.first_seen, db),
+                                   last_seen=write_datetime(summary.last_seen, db), article_count=summary.size)
+                cursor.execute(f"UPDATE {Story._meta.db_table} SET {', '.join(f'{c} = %s' for c in columns)} "
+                               "WHERE id = %s", [*columns.values(), story_id])
 
     def _known(self) -> Known | None:
         known = _open_known()
@@ -618,13 +631,9 @@ class DbStoryIndex:
         updated at once, and lookups read the database only for keys whose postings are written."""
         new_keys = summary.keys(self.terms_per_story, self.entities_per_story)
         version = new_version()
-        data = summary.to_dict()
         known = self._known()
         db = database()
-        self.rows[story_id] = {"summary": write_json(Story, "summary", data, db),
-                               "first_seen": write_datetime(summary.first_seen, db),
-                               "last_seen": write_datetime(summary.last_seen, db), "article_count": summary.size,
-                               "version": version}
+        self.defer(story_id, {"summary": summary, "version": version})  # its times and size go with it
         if not self.defer_rows:
             self.write_rows([story_id])
         posted = posting_time(summary.last_seen)  # the postings' time: to the hour
