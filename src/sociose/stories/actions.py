@@ -260,14 +260,18 @@ class _PendingRows:
         self.index: DbStoryIndex | None = None
         self.counts: dict[int, tuple[int, int, int, bool]] = {}
 
+    def summary(self, story_id: int, columns: dict | None = None) -> StorySummary:
+        """The story's summary as the index has it: the one waiting to be written with its row, or the cached one."""
+        summary = (self.index.rows.get(story_id, {}) if columns is None else columns).get("summary")
+        return summary if isinstance(summary, StorySummary) else self.index.get(story_id)
+
     def finish(self, story_id: int, columns: dict) -> None:
         """Add the ranking score to a row about to be written, from its counts and its latest article's time."""
         counts = self.counts.get(story_id)
         if counts is None:  # only the summary changed (a merge wrote the counts)
             return
         independent, reprints, outlets, pinned = counts
-        summary = columns.get("summary")
-        last_seen = summary.last_seen if isinstance(summary, StorySummary) else self.index.get(story_id).last_seen
+        last_seen = self.summary(story_id, columns).last_seen
         inputs = ranking.score_inputs(independent=independent, reprints=reprints, outlets=outlets,
                                       last_seen=last_seen, pinned=pinned)
         db = database()
@@ -324,7 +328,7 @@ def _join(story_id: int, article: Article, origin: str, score: float, *, created
     columns = {}
     # The earliest article: the story's first_seen (the index has just moved it to the earlier of the two) is this
     # article's time exactly when no article of the story is older
-    if created or when <= rows.index.get(story_id).first_seen:
+    if created or when <= rows.summary(story_id).first_seen:
         columns["first_outlet_id"] = article.outlet_id
     if created:
         columns["title"] = article.title
