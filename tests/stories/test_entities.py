@@ -127,3 +127,23 @@ def test_lone_titles_letters_and_page_furniture_are_not_names():
     text = ("The President tweeted. The new iPhone X sold out. A state TV newsreader spoke in Paris. (Photo by Jane "
             "Doe/AP, File) Advertisement Continue reading the main story Newsletter Sign Up Continue reading")
     assert {name for name, _ in found("Phones sold", text)} == {"Paris", "Jane Doe"}
+
+
+def test_a_title_with_its_portfolio_names_only_the_person_after_it():
+    text = ("Secretary of State Rex Tillerson met Minister for Health Simon Harris and Director of Research Jane Roe. "
+            "The Secretary of State said the Foreign Minister agreed. Chinese Premier Li Keqiang spoke.")
+    entities = found("Talks", text)
+    for name in ("Rex Tillerson", "Simon Harris", "Jane Roe", "Li Keqiang"):
+        assert (name, "person") in entities, name
+    assert ("China", "place") in entities
+    assert not [name for name in entities if name[0].startswith(("State", "Health", "Research", "Secretary",
+                                                                  "Minister", "Foreign", "Premier"))]
+
+
+def test_a_place_named_alone_does_not_make_a_person_of_a_longer_name():
+    text = ("Missiles landed in the Sea of Japan, and Japan protested. Antonio Valencia scored; Valencia later said "
+            "he was happy. Pavel Durov spoke, and Durov left. Major League Baseball said nothing.")
+    entities = found("Report", text)
+    assert ("Sea of Japan", "other") in entities
+    assert ("Antonio Valencia", "person") in entities and ("Pavel Durov", "person") in entities
+    assert ("MLB", "org") in entities and not [name for name, _ in entities if "League" in name]

@@ -84,7 +84,7 @@ _KNOWN_ORGS = {
     "Airbus": "Airbus", "Red Cross": "Red Cross", "Interpol": "Interpol", "Kremlin": "Kremlin",
     "Pentagon": "Pentagon", "White House": "White House", "Downing Street": "Downing Street", "ASEAN": "ASEAN",
     "G7": "G7", "G20": "G20", "UNICEF": "UNICEF", "UNESCO": "UNESCO", "FIFA": "FIFA", "IOC": "IOC", "UEFA": "UEFA",
-    "NFL": "NFL", "NBA": "NBA", "MLB": "MLB", "NHL": "NHL", "Congress": "Congress", "Senate": "Senate",
+    "NFL": "NFL", "NBA": "NBA", "MLB": "MLB", "Major League Baseball": "MLB", "NHL": "NHL", "Congress": "Congress", "Senate": "Senate",
     "Supreme Court": "Supreme Court", "Security Council": "UN Security Council",
     "UN Security Council": "UN Security Council", "Democrats": "Democratic Party", "Republicans": "Republican Party",
     "GOP": "Republican Party", "Labour": "Labour Party", "Tories": "Conservative Party", "Microsoft Corp": "Microsoft",
@@ -242,8 +242,9 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
     pieces: list[tuple[list[str], bool]] = [([], at_start)]
     for i, token in enumerate(tokens):
         current = pieces[-1][0]
-        if token in _WEAK_CONNECTORS:  # inside an organisation's name, or where the name ends
-            if current and current[0] in _ORG_HEADS and (token != "the" or current[-1] == "for"):
+        if token in _WEAK_CONNECTORS:  # inside an organisation's name or a title, or where the name ends
+            if current and (current[0] in _ORG_HEADS and (token != "the" or current[-1] == "for")
+                            or token == "for" and current[-1].rstrip(".") in _TITLE_HEADS):
                 current.append(token)
             elif current:
                 pieces.append(([], False))
@@ -316,7 +317,8 @@ def _lexicon(name: str) -> tuple[str, str] | None:
 
 
 def _person_after_title(tokens: list[str]) -> list[str] | None:
-    """The name after a leading title ("Foreign Minister Sergei Lavrov" -> Sergei Lavrov), or None."""
+    """The name after a leading title ("Foreign Minister Sergei Lavrov" -> Sergei Lavrov); [] for a title that names
+    no one ("the Secretary of State said"); None when the tokens do not begin with a title."""
     i, head_end = 0, -1
     while i < len(tokens):
         bare = tokens[i].rstrip(".")
@@ -328,9 +330,12 @@ def _person_after_title(tokens: list[str]) -> list[str] | None:
         i += 1
     if head_end < 0:
         return None
-    rest = tokens[head_end + 1:]
-    while rest and rest[0] in _TITLE_CONNECTORS | _CONNECTOR_WORDS:
-        rest = rest[1:]
+    if i == len(tokens):
+        return []
+    rest = tokens[i:]  # after every word of the title: "Secretary of State Rex Tillerson" -> Rex Tillerson
+    if i and tokens[i - 1] in _TITLE_CONNECTORS:  # a portfolio the lexicons do not know: "Director of Research Jane Roe"
+        first_name = next((j for j, token in enumerate(rest[1:-1], 1) if token in _first_names()), None)
+        rest = rest[first_name:] if first_name else rest
     if not rest or len(rest) > 4 or rest[0].rstrip(".") in _TITLE_HEADS:
         return None
     return rest
@@ -344,11 +349,12 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
     known = _lexicon(name)
     if known:
         return [known]
-    if len(tokens) > 1 and (tokens[-1].rstrip(".") in _ORG_SUFFIXES or tokens[1] in _WEAK_CONNECTORS  # (see _split_run)
+    if len(tokens) > 1 and (tokens[-1].rstrip(".") in _ORG_SUFFIXES  # "for" after a title: see _split_run
+                            or tokens[1] in _WEAK_CONNECTORS and tokens[0].rstrip(".") not in _TITLE_HEADS
                             or any(a in _ORG_PREFIXES and b == "of" for a, b in zip(tokens, tokens[1:]))):
         return [(name, "org")]
     title_rest = _person_after_title(tokens)
-    if title_rest is not None:
+    if title_rest is not None:  # and if it is [], a title that names no one: "the Foreign Minister said"
         found = []
         lead = tokens[: len(tokens) - len(title_rest)]
         for k in range(min(3, len(lead)), 0, -1):  # "Chinese President Xi" also names China
@@ -356,7 +362,7 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
             if known:
                 found.append(known)
                 break
-        return found + [(" ".join(title_rest), "person")]
+        return found + ([(" ".join(title_rest), "person")] if title_rest else [])
     if tokens[0] in _first_names() and len(tokens) >= 2 and not _lexicon(tokens[1]):
         # In a Title Case Headline the words after "Firstname Surname" are capitalised too: keep two.
         return [(" ".join(tokens[:2] if title_case else tokens[:3]), "person")]
@@ -491,10 +497,16 @@ def extract_entities(title: str, text: str, language: str = "en") -> list[Entity
 def _merge_mentions(mentions: list[tuple[str, str]]) -> list[Entity]:
     """Counts per entity, with bare surnames and titled mentions folded into the person's full name."""
     bare_words = {name for name, kind in mentions if " " not in name}
+    # of them, those named alone as people or unknown names ("Durov"), not as places or organisations
+    bare_names = {name for name, kind in mentions if " " not in name and kind in ("person", "other")}
+    first_names = _first_names()
     full: list[str] = []
     for name, kind in mentions:
-        # "Pavel Durov" ... "Durov": a two- or three-word name later called by its last word alone is a person.
-        if kind == "other" and 1 < name.count(" ") + 1 <= 3 and name.rsplit(" ", 1)[-1] in bare_words:
+        # "Pavel Durov" ... "Durov": a two- or three-word name later called by its last word alone is a person; so is
+        # "Antonio Valencia" ... "Valencia", a given name first, but not "Sea of Japan" ... "Japan"
+        if kind == "other" and 1 < name.count(" ") + 1 <= 3 and (
+                name.rsplit(" ", 1)[-1] in bare_names
+                or name.split(" ", 1)[0] in first_names and name.rsplit(" ", 1)[-1] in bare_words):
             kind = "person"
         if kind == "person" and " " in name:
             full.append(name)
