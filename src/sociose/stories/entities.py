@@ -84,7 +84,8 @@ _KNOWN_ORGS = {
     "Airbus": "Airbus", "Red Cross": "Red Cross", "Interpol": "Interpol", "Kremlin": "Kremlin",
     "Pentagon": "Pentagon", "White House": "White House", "Downing Street": "Downing Street", "ASEAN": "ASEAN",
     "G7": "G7", "G20": "G20", "UNICEF": "UNICEF", "UNESCO": "UNESCO", "FIFA": "FIFA", "IOC": "IOC", "UEFA": "UEFA",
-    "NFL": "NFL", "NBA": "NBA", "MLB": "MLB", "Major League Baseball": "MLB", "NHL": "NHL", "Congress": "Congress", "Senate": "Senate",
+    "NFL": "NFL", "NBA": "NBA", "MLB": "MLB", "Major League Baseball": "MLB", "NHL": "NHL", "Congress": "Congress",
+    "Senate": "Senate",
     "Supreme Court": "Supreme Court", "Security Council": "UN Security Council",
     "UN Security Council": "UN Security Council", "Democrats": "Democratic Party", "Republicans": "Republican Party",
     "GOP": "Republican Party", "Labour": "Labour Party", "Tories": "Conservative Party", "Microsoft Corp": "Microsoft",
@@ -333,7 +334,7 @@ def _person_after_title(tokens: list[str]) -> list[str] | None:
     if i == len(tokens):
         return []
     rest = tokens[i:]  # after every word of the title: "Secretary of State Rex Tillerson" -> Rex Tillerson
-    if i and tokens[i - 1] in _TITLE_CONNECTORS:  # a portfolio the lexicons do not know: "Director of Research Jane Roe"
+    if i and tokens[i - 1] in _TITLE_CONNECTORS:  # a portfolio no lexicon knows: "Director of Research Jane Roe"
         first_name = next((j for j, token in enumerate(rest[1:-1], 1) if token in _first_names()), None)
         rest = rest[first_name:] if first_name else rest
     if not rest or len(rest) > 4 or rest[0].rstrip(".") in _TITLE_HEADS:

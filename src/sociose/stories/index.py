@@ -11,11 +11,12 @@ document frequencies, the stories' versions. Inside a locked clustering transact
 reads from there, and the database only for what it does not know yet. Writes go to the database at once, except two
 kinds that are written once, at the end of the transaction: the frequency counts of terms already known, added up; and
 the stories' postings (`Unwritten`), which are also written before a lookup reads any of their keys from the database,
-so that a story several articles of a batch join has its postings moved once. What is known stays true only while no one
-else changes the state: every transaction that changes it writes a new random `ClusteringState.generation`, and the next
-transaction drops everything known when the generation is not the one this worker wrote. A lone worker (a small site, a
-backlog) keeps what it knows from batch to batch; workers that take turns read from the database as they would without
-it. A process keeps what it knows in bounded memory (the least recently used keys are dropped).
+so that a story several articles of a batch join has its postings moved once. (The story rows are written once per
+transaction too, when the caller asks for it: `DbStoryIndex(defer_rows=True)`.) What is known stays true only while no
+one else changes the state: every transaction that changes it writes a new random `ClusteringState.generation`, and the
+next transaction drops everything known when the generation is not the one this worker wrote. A lone worker (a small
+site, a backlog) keeps what it knows from batch to batch; workers that take turns read from the database as they would
+without it. A process keeps what it knows in bounded memory (the least recently used keys are dropped).
 """
 
 from __future__ import annotations
