@@ -407,19 +407,22 @@ class DbTermStats:
         # the rows are written sorted: concurrent writers touch them in one order, so they cannot deadlock
         if known is None:
             df = self._count(sorted(rows))
-        else:
-            df, pending = known.df, known.pending
-            missing = []
-            for key in rows:
-                if key in df:
-                    df[key] += 1
-                    pending[key] = pending.get(key, 0) + 1
-                else:
-                    missing.append(key)
-            if missing:
-                df.update(self._count(sorted(missing)))
-            df = {key: df[key] for key in rows}
-        self.documents = df.pop("", 0)
+            self.documents = df.pop("", 0)
+            self.df = df
+            return
+        df, pending = known.df, known.pending
+        missing = []
+        for key in rows:
+            if key in df:
+                df[key] += 1
+                pending[key] = pending.get(key, 0) + 1
+            else:
+                missing.append(key)
+        if missing:
+            df.update(self._count(sorted(missing)))
+        # Every frequency this worker knows, as of this article: the IDF of the article's keys, asked next, reads them
+        # (the "" row, the article count, is no key of any article)
+        self.documents = df[""]
         self.df = df
 
     @staticmethod
