@@ -131,13 +131,15 @@ def test_lone_titles_letters_and_page_furniture_are_not_names():
 
 def test_a_title_with_its_portfolio_names_only_the_person_after_it():
     text = ("Secretary of State Rex Tillerson met Minister for Health Simon Harris and Director of Research Jane Roe. "
-            "The Secretary of State said the Foreign Minister agreed. Chinese Premier Li Keqiang spoke.")
+            "The Secretary of State said the Foreign Minister agreed. Chinese Premier Li Keqiang spoke. The "
+            "Commissioner for Human Rights objected, and Secretary of the Treasury Steven Mnuchin agreed.")
     entities = found("Talks", text)
-    for name in ("Rex Tillerson", "Simon Harris", "Jane Roe", "Li Keqiang"):
+    assert ("Commissioner for Human Rights", "other") in entities
+    for name in ("Rex Tillerson", "Simon Harris", "Jane Roe", "Li Keqiang", "Steven Mnuchin"):
         assert (name, "person") in entities, name
     assert ("China", "place") in entities
     assert not [name for name in entities if name[0].startswith(("State", "Health", "Research", "Secretary",
-                                                                  "Minister", "Foreign", "Premier"))]
+                                                                  "Minister", "Foreign", "Premier", "Treasury"))]
 
 
 def test_a_place_named_alone_does_not_make_a_person_of_a_longer_name():

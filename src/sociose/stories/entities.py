@@ -245,7 +245,10 @@ def _split_run(tokens: list[str], at_start: bool, title_case: bool) -> list[tupl
         current = pieces[-1][0]
         if token in _WEAK_CONNECTORS:  # inside an organisation's name or a title, or where the name ends
             if current and (current[0] in _ORG_HEADS and (token != "the" or current[-1] == "for")
-                            or token == "for" and current[-1].rstrip(".") in _TITLE_HEADS):
+                            or token == "for" and current[-1].rstrip(".") in _TITLE_HEADS
+                            or token == "the" and len(current) > 1 and current[-1] in _TITLE_CONNECTORS
+                            and current[-2].rstrip(".") in _TITLE_HEADS  # "Secretary of the Treasury Steven ..."
+                            and any(later in _first_names() for later in tokens[i + 1:])):
                 current.append(token)
             elif current:
                 pieces.append(([], False))
@@ -336,7 +339,11 @@ def _person_after_title(tokens: list[str]) -> list[str] | None:
     rest = tokens[i:]  # after every word of the title: "Secretary of State Rex Tillerson" -> Rex Tillerson
     if i and tokens[i - 1] in _TITLE_CONNECTORS:  # a portfolio no lexicon knows: "Director of Research Jane Roe"
         first_name = next((j for j, token in enumerate(rest[1:-1], 1) if token in _first_names()), None)
-        rest = rest[first_name:] if first_name else rest
+        if first_name is None:  # a given name the list lacks: the commonest shape of a name, its last two words
+            if len(rest) < 3:  # "Commissioner for Human Rights": an office, or no telling where a name would start
+                return None
+            first_name = len(rest) - 2
+        rest = rest[first_name:]
     if not rest or len(rest) > 4 or rest[0].rstrip(".") in _TITLE_HEADS:
         return None
     return rest
@@ -355,6 +362,12 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
                             or any(a in _ORG_PREFIXES and b == "of" for a, b in zip(tokens, tokens[1:]))):
         return [(name, "org")]
     title_rest = _person_after_title(tokens)
+    if title_rest is None and tokens[0].rstrip(".") in _TITLE_HEADS:  # "CEO of Tesla", "Governor of New Jersey"
+        for k in range(1, min(4, len(tokens) - 1) + 1):
+            if tokens[-k - 1] in _TITLE_CONNECTORS:
+                known = _lexicon(" ".join(tokens[-k:]))
+                if known:
+                    return [known]
     if title_rest is not None:  # and if it is [], a title that names no one: "the Foreign Minister said"
         found = []
         lead = tokens[: len(tokens) - len(title_rest)]
