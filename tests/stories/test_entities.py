@@ -132,12 +132,13 @@ def test_lone_titles_letters_and_page_furniture_are_not_names():
 def test_a_title_with_its_portfolio_names_only_the_person_after_it():
     text = ("Secretary of State Rex Tillerson met Minister for Health Simon Harris and Director of Research Jane Roe. "
             "The Secretary of State said the Foreign Minister agreed. Chinese Premier Li Keqiang spoke. The "
-            "Commissioner for Human Rights objected, and Secretary of the Treasury Steven Mnuchin agreed.")
+            "Commissioner for Human Rights objected, and Secretary of the Treasury Steven Mnuchin agreed with Mayor "
+            "of London Sadiq Khan.")
     entities = found("Talks", text)
     assert ("Commissioner for Human Rights", "other") in entities
-    for name in ("Rex Tillerson", "Simon Harris", "Jane Roe", "Li Keqiang", "Steven Mnuchin"):
+    for name in ("Rex Tillerson", "Simon Harris", "Jane Roe", "Li Keqiang", "Steven Mnuchin", "Sadiq Khan"):
         assert (name, "person") in entities, name
-    assert ("China", "place") in entities
+    assert ("China", "place") in entities and ("London", "place") in entities
     assert not [name for name in entities if name[0].startswith(("State", "Health", "Research", "Secretary",
                                                                   "Minister", "Foreign", "Premier", "Treasury"))]
 

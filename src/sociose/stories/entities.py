@@ -376,6 +376,12 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
             if known:
                 found.append(known)
                 break
+        for j in range(len(lead) - 1, 0, -1):  # "Mayor of London Sadiq Khan" also names London
+            if lead[j - 1] in _TITLE_CONNECTORS:
+                known = _lexicon(" ".join(lead[j:]))
+                if known and known not in found:
+                    found.append(known)
+                break
         return found + ([(" ".join(title_rest), "person")] if title_rest else [])
     if tokens[0] in _first_names() and len(tokens) >= 2 and not _lexicon(tokens[1]):
         # In a Title Case Headline the words after "Firstname Surname" are capitalised too: keep two.
