@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from bench.common import SHARED_DATA
-from sociose.stories.clustering import Clusterer, Config, MemoryTermStats, featurize, terms
+from sociose.stories.clustering import Clusterer, Config, MemoryTermStats, _unit, featurize, terms
 from sociose.stories.entities import extract_entities
 from sociose.stories.metrics import bcubed_prf, pair_prf
 
@@ -217,12 +217,7 @@ def hindsight_vectors(docs: list[Doc]) -> list[dict[str, float]]:
     stats = MemoryTermStats()
     for weights in features:
         stats.add_document(weights)
-    vectors = []
-    for weights in features:
-        vector = {term: weight * stats.idf(term) for term, weight in weights.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({term: v / norm for term, v in vector.items()})
-    return vectors
+    return [_unit({term: weight * stats.idf(term) for term, weight in weights.items()}) for weights in features]
 
 
 def hindsight_ceiling(vectors: list[dict[str, float]], gold: list) -> tuple[float, list[int]]:

@@ -349,6 +349,15 @@ def _person_after_title(tokens: list[str]) -> list[str] | None:
     return rest
 
 
+def _held_name(title: list[str]) -> tuple[str, str] | None:
+    """The known place or organisation that a title's words name after their last of/for/the ("Governor of New
+    Jersey" -> New Jersey), or None."""
+    for j in range(len(title) - 1, 0, -1):
+        if title[j - 1] in _TITLE_CONNECTORS:
+            return _lexicon(" ".join(title[j:]))
+    return None
+
+
 def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> list[tuple[str, str]]:
     """(name, kind) pairs found in one piece of a run."""
     if not tokens:
@@ -363,11 +372,9 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
         return [(name, "org")]
     title_rest = _person_after_title(tokens)
     if title_rest is None and tokens[0].rstrip(".") in _TITLE_HEADS:  # "CEO of Tesla", "Governor of New Jersey"
-        for k in range(1, min(4, len(tokens) - 1) + 1):
-            if tokens[-k - 1] in _TITLE_CONNECTORS:
-                known = _lexicon(" ".join(tokens[-k:]))
-                if known:
-                    return [known]
+        known = _held_name(tokens)
+        if known:
+            return [known]
     if title_rest is not None:  # and if it is [], a title that names no one: "the Foreign Minister said"
         found = []
         lead = tokens[: len(tokens) - len(title_rest)]
@@ -376,12 +383,9 @@ def _classify(tokens: list[str], person_cue: bool, title_case: bool = False) -> 
             if known:
                 found.append(known)
                 break
-        for j in range(len(lead) - 1, 0, -1):  # "Mayor of London Sadiq Khan" also names London
-            if lead[j - 1] in _TITLE_CONNECTORS:
-                known = _lexicon(" ".join(lead[j:]))
-                if known and known not in found:
-                    found.append(known)
-                break
+        known = _held_name(lead)  # "Mayor of London Sadiq Khan" also names London
+        if known and known not in found:
+            found.append(known)
         return found + ([(" ".join(title_rest), "person")] if title_rest else [])
     if tokens[0] in _first_names() and len(tokens) >= 2 and not _lexicon(tokens[1]):
         # In a Title Case Headline the words after "Firstname Surname" are capitalised too: keep two.
