@@ -2,25 +2,14 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server on 127.0.0.1
-        return response.read().decode()
+from tests.siteserver import free_port, get, wait_until_serving
 
 
 def child_pids(parent: int) -> list[int]:
@@ -33,19 +22,6 @@ def child_pids(parent: int) -> list[int]:
         if fields.get("PPid", "").strip() == str(parent):
             pids.append(int(status.parent.name))
     return pids
-
-
-def wait_until_serving(process: subprocess.Popen, url: str, *, seconds: float) -> str:
-    """The page at `url` once the server `process` answers; the test fails with its output if it dies or is late."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return get(url)
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"{' '.join(process.args[2:4])} did not come up:\n{process.stdout.read()}")
-            time.sleep(0.3)
 
 
 @pytest.fixture
