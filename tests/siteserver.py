@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,12 +46,21 @@ def sociose(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess
                           timeout=timeout)
 
 
-def wait_until_serving(process: subprocess.Popen, url: str, *, seconds: float) -> str:
-    """The page at `url` once the server `process` answers; the test fails with its output if it dies or is late."""
+def wait_until_serving(process: subprocess.Popen, url: str, *, seconds: float, any_status: bool = False) -> str:
+    """The page at `url` once the server `process` answers (with any status if `any_status`, else with a 2xx); the test
+    fails with the server's output if it dies or is late."""
     deadline = time.monotonic() + seconds
     while True:
         try:
             return get(url)
+        except urllib.error.HTTPError as error:
+            if any_status:
+                return error.read().decode(errors="replace")
+            error.close()
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{' '.join(process.args[2:4])} answered {error.code}:\n{process.stdout.read()}")
+            time.sleep(0.3)
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
@@ -69,12 +79,13 @@ class Served:
 
 @contextmanager
 def serving(env: dict[str, str], *args: str, port: int | None = None, seconds: float = 60) -> Iterator[Served]:
-    """`sociose <args> --port <port>` answering on 127.0.0.1; stopped with SIGTERM (killed if it lingers)."""
+    """`sociose <args> --port <port>` answering on 127.0.0.1 (with any status: some tests refuse its Host); stopped
+    with SIGTERM, killed if it lingers."""
     port = port or free_port()
     process = subprocess.Popen([sys.executable, "-m", "sociose.cli", *args, "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        wait_until_serving(process, f"http://127.0.0.1:{port}/", seconds=seconds)
+        wait_until_serving(process, f"http://127.0.0.1:{port}/", seconds=seconds, any_status=True)
         yield Served(process, port)
     finally:
         if process.poll() is None:

@@ -7,6 +7,7 @@ the effective value of each option and where it came from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,35 @@ def _host_list(raw: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
 
 
+def _host_names(raw: str) -> tuple[str, ...]:
+    """Host names as Django matches them against a request's Host: no scheme, path or port; IPv6 in brackets."""
+    hosts = []
+    for host in _host_list(raw):
+        if "/" in host:
+            name = urlsplit(host if "//" in host else "//" + host).hostname or host
+            raise ValueError(f"{host!r} is not a host name: give the name alone, e.g. {name}")
+        bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+        if ":" in bare:
+            try:
+                bare = str(ipaddress.IPv6Address(bare))
+            except ValueError:
+                # Django compares the Host without its port, so "name:8000" would never match a request.
+                raise ValueError(f"{host!r} has a port: hosts are matched without one ({host.rsplit(':', 1)[0]})") \
+                    from None
+            host = f"[{bare}]"
+        hosts.append(host)
+    if not hosts:
+        raise ValueError("names no host, so every request would be refused with a 400: list the names readers reach "
+                         "the site by (e.g. news.example.org; * for any)")
+    return tuple(hosts)
+
+
+def url_host(url: str) -> str:
+    """The host of `url` as ALLOWED_HOSTS names it: lower case, an IPv6 address in brackets."""
+    host = urlsplit(url).hostname or ""
+    return f"[{host}]" if ":" in host else host
+
+
 def _time_zone(raw: str) -> str:
     import zoneinfo
 
@@ -147,7 +177,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("site_url", "http://127.0.0.1:8000", _http_url, "Public URL of the site, used in feeds and links."),
     Option("secret_key", "", str, "Django secret key. Empty: one is generated once and kept in SOCIOSE_HOME."),
     Option("debug", "false", _bool, "Django debug mode. Never on a public server."),
-    Option("allowed_hosts", "127.0.0.1,localhost,[::1]", _host_list, "Comma-separated host names the site answers to."),
+    Option("allowed_hosts", "127.0.0.1,localhost,[::1]", _host_names,
+           "Comma-separated host names the site answers to (no scheme or port), besides SOCIOSE_SITE_URL's, which is "
+           "always allowed."),
     Option("time_zone", "UTC", _time_zone, "Time zone the site shows times in (an IANA name such as Europe/London)."),
     Option("contact_url", "https://github.com/sociose/sociose", _http_url,
            "Contact URL put in the User-Agent so that publishers can reach the operator."),

@@ -31,10 +31,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _option("debug")
-ALLOWED_HOSTS = list(_option("allowed_hosts"))
-
 SITE_NAME = _option("site_name")
 SITE_URL = _option("site_url").rstrip("/")
+# The public host is allowed whatever the list says: a proxy passes it on, and refusing it would refuse every reader.
+ALLOWED_HOSTS = list(dict.fromkeys([*_option("allowed_hosts"), options.url_host(SITE_URL)]))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from sociose import options
+from tests.siteserver import free_port
 
 
 def test_defaults_load_and_every_option_is_documented():
@@ -55,3 +56,21 @@ def test_docs_configure_lists_every_option():
     text = (Path(__file__).resolve().parents[2] / "docs" / "configure.md").read_text()
     for option in options.OPTIONS:
         assert f"| {option.name} | `{option.env}` |" in text, f"{option.name} missing: regenerate docs/configure.md"
+
+
+@pytest.mark.parametrize("value", ["", " , ", "https://news.example.org", "news.example.org/", "news.example.org:8000"])
+def test_allowed_hosts_that_would_refuse_every_request_stop_start_up(value):
+    """An empty list, a URL or a host with a port never matches a request's Host: every request would be a bare 400."""
+    with pytest.raises(options.OptionError, match="SOCIOSE_ALLOWED_HOSTS"):
+        options.load({"SOCIOSE_ALLOWED_HOSTS": value})
+
+
+def test_allowed_hosts_take_ipv6_addresses_with_or_without_brackets():
+    hosts = options.load({"SOCIOSE_ALLOWED_HOSTS": "::1, [fe80::1], .Example.org, *"})["allowed_hosts"].value
+    assert hosts == ("[::1]", "[fe80::1]", ".example.org", "*")
+
+
+def test_serve_names_the_option_when_no_host_is_allowed(tmp_path):
+    result = run_cli("serve", "--port", str(free_port()), SOCIOSE_HOME=str(tmp_path), SOCIOSE_ALLOWED_HOSTS="")
+    assert result.returncode == 2
+    assert "SOCIOSE_ALLOWED_HOSTS" in result.stderr and "Traceback" not in result.stderr
