@@ -88,3 +88,38 @@ def json_feed(items: list[tuple[str, dict]]) -> bytes:
             for url, r in items
         ],
     }).encode()
+
+
+EASTON_FLOOD = [
+    ("https://daily.example/floods-hit-easton", "Floods hit Easton | Easton Daily",
+     "Floods hit the river town of Easton after three days of rain. The mayor of Easton, Ann Berry, said 40 homes "
+     "were evacuated on Monday. \"We have never seen the water this high,\" Berry said. Rescue teams from two "
+     "neighbouring counties arrived in the evening. The river is expected to peak on Tuesday morning."),
+    ("https://herald.example/easton-river", "Easton river bursts its banks",
+     "The river in Easton burst its banks on Monday after days of heavy rain, forcing 40 homes to be evacuated. "
+     "Mayor Ann Berry said the town had opened two shelters. \"Everyone is safe for now, but the night will be "
+     "long,\" she said. Forecasters expect the river to peak on Tuesday."),
+]
+
+
+def composed_story(reports: list[tuple[str, str, str]] = EASTON_FLOOD, *, published: datetime | None = None):
+    """One story of `reports` (url, title, text), stored, assigned and composed through the project's own actions."""
+    from datetime import timedelta
+
+    from sociose.articles.actions import do_store_article
+    from sociose.articles.draft import ArticleDraft
+    from sociose.articles.models import Article
+    from sociose.desk.actions import compose_story
+    from sociose.stories.actions import assign_story
+    from sociose.stories.models import Story
+
+    published = published or datetime.now(UTC) - timedelta(hours=3)
+    stories = set()
+    for n, (url, title, text) in enumerate(reports):
+        draft = ArticleDraft(url=url, title=title, text=text, published_at=published + timedelta(minutes=10 * n))
+        article = do_store_article(draft, via="file").article
+        stories.add(assign_story(Article.objects.select_related("outlet").get(id=article.id)).story_id)
+    assert len(stories) == 1, "the reports make one story"
+    story = Story.objects.get(id=stories.pop())
+    compose_story(story)
+    return story

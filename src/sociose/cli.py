@@ -43,6 +43,9 @@ def apply_flags(argv: list[str]) -> list[str]:
 DATA_COMMANDS = frozenset({"import", "ingest", "feeds", "stories", "desk", "worker", "scheduler", "serve"})
 
 
+# Commands that listen for HTTP and so must know the site's public URL (options.check_serving).
+SERVE_COMMANDS = frozenset({"serve", "run"})
+
 _SETUP_LOCK = 0x5C1_05E7  # PostgreSQL advisory lock held while a process sets up a new database
 
 
@@ -103,7 +106,9 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     try:
         argv = argv[:2] + apply_flags(argv[2:])
-        options.load()
+        values = options.load()
+        if len(argv) > 1 and argv[1] in SERVE_COMMANDS and not {"-h", "--help"} & set(argv[2:]):
+            options.check_serving(values)
     except options.OptionError as error:
         sys.stderr.write(f"sociose: configuration error: {error}\n")
         raise SystemExit(2) from None

@@ -174,7 +174,10 @@ OPTIONS: tuple[Option, ...] = (
            "(Linux, macOS); 1 is waitress."),
     Option("worker_processes", "2", _positive_int, "Task worker processes that `sociose run` starts."),
     Option("site_name", "Sociose", str, "The site's name, shown in the header and as the byline of stories."),
-    Option("site_url", "http://127.0.0.1:8000", _http_url, "Public URL of the site, used in feeds and links."),
+    Option("site_url", "", _optional_http_url,
+           "Public URL of the site, used in feeds and links (e.g. https://news.example.org). Empty: "
+           "http://SOCIOSE_HOST:SOCIOSE_PORT, for a site served on a loopback address; `serve` and `run` refuse "
+           "any other address without it."),
     Option("secret_key", "", str, "Django secret key. Empty: one is generated once and kept in SOCIOSE_HOME."),
     Option("debug", "false", _bool, "Django debug mode. Never on a public server."),
     Option("allowed_hosts", "127.0.0.1,localhost,[::1]", _host_names,
@@ -232,4 +235,38 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Value]:
         except (ValueError, TypeError) as error:
             raise OptionError(f"{option.env}={raw!r} is not valid: {error}") from None
         values[option.name] = Value(option, value, raw, source)
+    _derive(values)
     return values
+
+
+def _derive(values: dict[str, Value]) -> None:
+    """Fill the options whose empty value means "worked out from others", saying so in their source."""
+    if not values["site_url"].value:
+        url = origin(values["host"].value, values["port"].value)
+        values["site_url"] = Value(BY_NAME["site_url"], url, url,
+                                   f"derived from {BY_NAME['host'].env} and {BY_NAME['port'].env}")
+
+
+def origin(host: str, port: int) -> str:
+    """http://host:port, with an IPv6 address in brackets."""
+    host = host.strip("[]")
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_serving(values: dict[str, Value]) -> None:
+    """For `serve` and `run`: a site URL derived from a wildcard or public listening address would send readers and
+    feed readers to an address they cannot reach (0.0.0.0) or one other than the site's name, so one must be set."""
+    host = values["host"].value
+    if values["site_url"].source.startswith("derived") and not is_loopback(host):
+        raise OptionError(f"{BY_NAME['site_url'].env} must be set when serving on {host!r} (not a loopback address): "
+                          f"links are built from it, e.g. {BY_NAME['site_url'].env}=https://news.example.org")

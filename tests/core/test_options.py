@@ -74,3 +74,16 @@ def test_serve_names_the_option_when_no_host_is_allowed(tmp_path):
     result = run_cli("serve", "--port", str(free_port()), SOCIOSE_HOME=str(tmp_path), SOCIOSE_ALLOWED_HOSTS="")
     assert result.returncode == 2
     assert "SOCIOSE_ALLOWED_HOSTS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_site_url_left_empty_is_derived_from_the_address_served_on():
+    values = options.load({"SOCIOSE_HOST": "::1", "SOCIOSE_PORT": "8766"})
+    assert values["site_url"].value == "http://[::1]:8766"
+    assert values["site_url"].source == "derived from SOCIOSE_HOST and SOCIOSE_PORT"
+    assert options.load({"SOCIOSE_SITE_URL": "https://news.example.org"})["site_url"].source == "SOCIOSE_SITE_URL"
+
+
+def test_config_show_says_where_the_site_url_came_from(tmp_path):
+    result = run_cli("config", "show", "--port", "8766", SOCIOSE_HOME=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "site_url = http://127.0.0.1:8766    [derived from SOCIOSE_HOST and SOCIOSE_PORT]" in result.stdout

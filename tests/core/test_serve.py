@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import http.client
+import json
+import urllib.request
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
-from tests.siteserver import serving, site_env
+import pytest
+
+from tests.factories import giveme_articles
+from tests.siteserver import free_port, get, serving, site_env, sociose
 
 
 def test_the_site_urls_host_is_always_allowed(tmp_path):
@@ -20,3 +27,85 @@ def test_the_site_urls_host_is_always_allowed(tmp_path):
         assert response.status == 400  # the list still means something
         response.read()
         connection.close()
+
+
+class _Links(HTMLParser):
+    """The absolute links a page gives machines: canonical, feed autodiscovery, og:url and JSON-LD ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.canonical, self.feeds, self.others, self._jsonld = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical.append(attrs["href"])
+        elif tag == "link" and attrs.get("rel") == "alternate":
+            self.feeds.append(attrs["href"])
+        elif tag == "meta" and attrs.get("property") == "og:url":
+            self.others.append(attrs["content"])
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._jsonld = []
+
+    def handle_data(self, data):
+        if self._jsonld is not None:
+            self._jsonld.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._jsonld is not None:
+            data = json.loads("".join(self._jsonld))
+            self.others += [data["@id"], data["url"]]
+            if "mainEntityOfPage" in data:
+                self.others.append(data["mainEntityOfPage"]["@id"])
+            self._jsonld = None
+
+
+def _links(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def test_with_no_site_url_every_advertised_link_answers_where_the_site_is_served(tmp_path):
+    """`sociose serve --port N` with no SOCIOSE_SITE_URL: the front page, the sitemap, robots.txt and every page the
+    sitemap lists name http://127.0.0.1:N, and every feed they advertise answers 200."""
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in giveme_articles(6)))
+    env = site_env(tmp_path / "home")
+    imported = sociose(env, "import", str(source))
+    assert imported.returncode == 0, imported.stderr
+    with serving(env, "serve") as site:
+        base = site.url("")
+        front = _links(get(site.url("/")))
+        sitemap = ElementTree.fromstring(get(site.url("/sitemap.xml")))
+        pages = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        assert any("/stories/" in page for page in pages) and any("/topics/" in page for page in pages)
+        robots = [line.split(": ", 1)[1] for line in get(site.url("/robots.txt")).splitlines()
+                  if line.startswith("Sitemap: ")]
+        seen = [front]
+        for page in pages:
+            assert page.startswith(base + "/"), page
+            seen.append(_links(get(page)))
+            assert seen[-1].canonical == [page]
+        feeds = sorted({feed for links in seen for feed in links.feeds})
+        assert feeds and len(front.canonical) == 1
+        for url in [*feeds, *robots, *(u for links in seen for u in links.canonical + links.others)]:
+            assert url.startswith(base + "/"), url
+        for url in feeds + robots:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
+                assert response.status == 200, url
+        feed = json.loads(get(site.url("/feeds/feed.json")))
+        assert feed["feed_url"] == site.url("/feeds/feed.json") and feed["home_page_url"] == site.url("/")
+        assert feed["items"] and all(item["url"].startswith(base + "/stories/") for item in feed["items"])
+        api = json.loads(get(site.url("/api/stories/")))
+        assert api["results"][0]["url"].startswith(base + "/stories/")
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "news.example.org"])
+def test_serving_on_a_public_address_needs_a_site_url(tmp_path, command, host):
+    """Links built from a wildcard or public address would name one readers cannot reach, or the wrong one."""
+    result = sociose(site_env(tmp_path), command, "--host", host, "--port", str(free_port()), timeout=60)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SOCIOSE_SITE_URL" in lines[0] and host in lines[0], lines

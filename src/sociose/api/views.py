@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from sociose.desk.models import ComposedStory
+from sociose.site.conventions import absolute_url
 from sociose.stories.actions import related_stories
 from sociose.stories.models import Membership
 
@@ -18,8 +20,10 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
+# Links name the public site (SOCIOSE_SITE_URL), as the feeds and pages do, not the Host the request came with: behind
+# a proxy that is the proxy's own address and scheme.
 def _story_url(request, story_id: int) -> str:
-    return request.build_absolute_uri(f"/stories/{story_id}/")
+    return absolute_url(reverse("site:story", args=[story_id]))
 
 
 def _summary(request, composed: ComposedStory) -> dict:
@@ -29,7 +33,7 @@ def _summary(request, composed: ComposedStory) -> dict:
         "byline": settings.SITE_NAME, "published": _iso(composed.published_at), "updated": _iso(composed.updated_at),
         "reading_time_minutes": composed.reading_time_minutes, "word_count": composed.word_count,
         "independent_reports": composed.story.independent_count, "reprints": composed.story.reprint_count,
-        "api_url": request.build_absolute_uri(f"/api/stories/{composed.story_id}/"),
+        "api_url": absolute_url(reverse("api:story", args=[composed.story_id])),
     }
 
 
@@ -63,7 +67,7 @@ def story_list(request):
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, ValueError):
         return JsonResponse({"error": "no such page"}, status=404)
-    base = request.build_absolute_uri(request.path)
+    base = absolute_url(request.path)
     return JsonResponse({
         "count": paginator.count, "order": order,
         "next": f"{base}?order={order}&page={page.next_page_number()}" if page.has_next() else None,

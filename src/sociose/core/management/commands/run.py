@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from sociose.ingest.first_start import prepare_first_start
+from sociose.options import origin
 
 
 class Command(BaseCommand):
@@ -25,8 +26,8 @@ class Command(BaseCommand):
         base = [sys.executable, "-m", "sociose.cli"]
         roles = [["serve"], ["scheduler"]] + [["worker", "-v", "0"]] * settings.SOCIOSE["worker_processes"]
         children = [subprocess.Popen(base + role) for role in roles]
-        self.stdout.write(f"{settings.SITE_NAME} is running on http://{settings.SOCIOSE['host']}:"
-                          f"{settings.SOCIOSE['port']}/ (Ctrl-C to stop)")
+        address = origin(settings.SOCIOSE["host"], settings.SOCIOSE["port"])
+        self.stdout.write(f"{settings.SITE_NAME} is running on {address}/ (Ctrl-C to stop)")
         stopping = False
 
         def stop(*_):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from sociose.options import origin
+
 
 class Command(BaseCommand):
     help = ("Serve the site over HTTP. Use --host/--port/--processes or SOCIOSE_HOST/SOCIOSE_PORT/"
@@ -23,7 +25,7 @@ class Command(BaseCommand):
 
         options = settings.SOCIOSE
         processes = options["web_processes"]
-        self.stdout.write(f"Serving {settings.SITE_NAME} on http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"Serving {settings.SITE_NAME} on {origin(options['host'], options['port'])}/"
                           + (f" with {processes} processes" if processes > 1 else ""))
         self.stdout.flush()
         if processes == 1:
