@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # PostgreSQL pass of the test suite: CI always runs it; elsewhere it runs when this server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres bench bench-instructions lint clean browser
+.PHONY: run test test-sqlite test-postgres bench bench-instructions lint clean browser nginx
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Sociose needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -37,7 +37,22 @@ browser:
 	fi
 	@[ -x "$(CHROMIUM)" ] || echo "No Chromium at $(CHROMIUM): browser tests will be skipped (set CHROMIUM=...)."
 
-test: $(TEST_STAMP) browser
+# The TLS proxy test (tests/core/test_tls_proxy.py) runs the documented nginx front end with a certificate that
+# openssl makes. Installed with apt the same way; where they cannot be, that test skips (on CI it fails instead).
+# Debian's nginx package also starts its own service on port 80; the test runs a separate nginx on free ports.
+nginx:
+	@if { ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; } || ! command -v openssl >/dev/null; then \
+		if command -v apt-get >/dev/null; then \
+			if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+			if [ "$$SUDO" != none ]; then \
+				$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx openssl; \
+			fi; \
+		fi; \
+	fi
+	@{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } && command -v openssl >/dev/null \
+		|| echo "No nginx or openssl: the TLS proxy test will be skipped (set NGINX=... or OPENSSL=...)."
+
+test: $(TEST_STAMP) browser nginx
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$CI" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=2).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -121,6 +122,23 @@ def url_host(url: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _optional_header(raw: str) -> str:
+    name = raw.strip()
+    if name and not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ValueError("must be a header name such as X-Forwarded-Proto (letters, digits and dashes), or empty")
+    return name
+
+
+def _optional_seconds(raw: str) -> int | None:
+    """Empty: worked out from other options (None until then)."""
+    if not raw.strip():
+        return None
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number of seconds, zero or more, or empty")
+    return value
+
+
 def _time_zone(raw: str) -> str:
     import zoneinfo
 
@@ -183,6 +201,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("allowed_hosts", "127.0.0.1,localhost,[::1]", _host_names,
            "Comma-separated host names the site answers to (no scheme or port), besides SOCIOSE_SITE_URL's, which is "
            "always allowed."),
+    Option("proxy_ssl_header", "", _optional_header,
+           "Header a TLS-terminating reverse proxy sets to https on every request (e.g. X-Forwarded-Proto), which "
+           "Sociose then believes. Set it only behind a proxy that overwrites what clients send. Empty: off."),
+    Option("hsts_seconds", "", _optional_seconds,
+           "max-age of the Strict-Transport-Security header on HTTPS responses; 0: none. Empty: a year (31536000) "
+           "when SOCIOSE_SITE_URL is https, else 0."),
+    Option("hsts_include_subdomains", "false", _bool,
+           "Add includeSubDomains to the Strict-Transport-Security header: only if every subdomain serves HTTPS."),
     Option("time_zone", "UTC", _time_zone, "Time zone the site shows times in (an IANA name such as Europe/London)."),
     Option("contact_url", "https://github.com/sociose/sociose", _http_url,
            "Contact URL put in the User-Agent so that publishers can reach the operator."),
@@ -245,6 +271,18 @@ def _derive(values: dict[str, Value]) -> None:
         url = origin(values["host"].value, values["port"].value)
         values["site_url"] = Value(BY_NAME["site_url"], url, url,
                                    f"derived from {BY_NAME['host'].env} and {BY_NAME['port'].env}")
+    if values["hsts_seconds"].value is None:
+        # Browsers ignore HSTS over plain HTTP anyway; an https site URL says the site is meant to be reached by HTTPS.
+        seconds = HSTS_YEAR if is_https(values["site_url"].value) else 0
+        values["hsts_seconds"] = Value(BY_NAME["hsts_seconds"], seconds, str(seconds),
+                                       f"derived from {BY_NAME['site_url'].env}")
+
+
+HSTS_YEAR = 365 * 86400
+
+
+def is_https(url: str) -> bool:
+    return urlsplit(url).scheme == "https"
 
 
 def origin(host: str, port: int) -> str:

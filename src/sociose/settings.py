@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -35,6 +36,16 @@ SITE_NAME = _option("site_name")
 SITE_URL = _option("site_url").rstrip("/")
 # The public host is allowed whatever the list says: a proxy passes it on, and refusing it would refuse every reader.
 ALLOWED_HOSTS = list(dict.fromkeys([*_option("allowed_hosts"), options.url_host(SITE_URL)]))
+
+# Behind a TLS proxy (docs/operate.md). The admin's forms are posted from the public origin, which is not the Host the
+# proxy passes on once it drops the port; cookies of an https site must never travel over plain HTTP; HSTS is sent
+# on the requests Django knows came over HTTPS, which behind a proxy means the header the proxy sets.
+CSRF_TRUSTED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = options.is_https(SITE_URL)
+SECURE_HSTS_SECONDS = _option("hsts_seconds")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _option("hsts_include_subdomains")
+if _option("proxy_ssl_header"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _option("proxy_ssl_header").upper().replace("-", "_"), "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -87,3 +87,20 @@ def test_config_show_says_where_the_site_url_came_from(tmp_path):
     result = run_cli("config", "show", "--port", "8766", SOCIOSE_HOME=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "site_url = http://127.0.0.1:8766    [derived from SOCIOSE_HOST and SOCIOSE_PORT]" in result.stdout
+
+
+def test_an_https_site_url_switches_hsts_on_and_an_explicit_value_wins():
+    https = options.load({"SOCIOSE_SITE_URL": "https://news.example.org"})
+    assert https["hsts_seconds"].value == 31536000 and https["hsts_seconds"].source == "derived from SOCIOSE_SITE_URL"
+    assert options.load({})["hsts_seconds"].value == 0
+    off = options.load({"SOCIOSE_SITE_URL": "https://news.example.org", "SOCIOSE_HSTS_SECONDS": "0"})
+    assert off["hsts_seconds"].value == 0 and off["hsts_seconds"].source == "SOCIOSE_HSTS_SECONDS"
+    assert options.load({"SOCIOSE_PROXY_SSL_HEADER": "X-Forwarded-Proto"})["proxy_ssl_header"].value == \
+        "X-Forwarded-Proto"
+
+
+@pytest.mark.parametrize("env, value", [("SOCIOSE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https"),
+                                        ("SOCIOSE_HSTS_SECONDS", "-1"), ("SOCIOSE_HSTS_SECONDS", "a year")])
+def test_bad_proxy_and_hsts_values_name_the_option(env, value):
+    with pytest.raises(options.OptionError, match=env):
+        options.load({env: value})

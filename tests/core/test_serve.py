@@ -109,3 +109,12 @@ def test_serving_on_a_public_address_needs_a_site_url(tmp_path, command, host):
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "SOCIOSE_SITE_URL" in lines[0] and host in lines[0], lines
+
+
+@pytest.mark.parametrize("header, warned", [("", True), ("X-Forwarded-Proto", False)])
+def test_serve_warns_when_an_https_site_cannot_tell_https_requests(tmp_path, header, warned):
+    """Sociose never speaks TLS itself: an https site URL means a proxy, whose header it must be told to believe."""
+    env = site_env(tmp_path, SOCIOSE_SITE_URL="https://news.example.org", SOCIOSE_PROXY_SSL_HEADER=header)
+    with serving(env, "serve") as site:
+        pass
+    assert ("SOCIOSE_PROXY_SSL_HEADER is not set" in site.process.stdout.read()) is warned

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sociose.options import origin
+from sociose.options import is_https, origin
 
 
 class Command(BaseCommand):
@@ -28,6 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving {settings.SITE_NAME} on {origin(options['host'], options['port'])}/"
                           + (f" with {processes} processes" if processes > 1 else ""))
         self.stdout.flush()
+        if is_https(settings.SITE_URL) and not options["proxy_ssl_header"]:
+            self.stderr.write(f"sociose: warning: {settings.SITE_URL} is https but SOCIOSE_PROXY_SSL_HEADER is not "
+                              "set, so no request is known to have come over HTTPS and none gets an HSTS header "
+                              "(docs/operate.md, behind a TLS reverse proxy)")
         if processes == 1:
             _serve_waitress(application, options)
         else:
@@ -38,8 +42,10 @@ def _serve_waitress(application, options: dict) -> None:
     import waitress
 
     try:
+        # Waitress drops X-Forwarded-* headers unless told otherwise; behind a proxy Django must see the one that
+        # SOCIOSE_PROXY_SSL_HEADER names (Django reads no other: USE_X_FORWARDED_HOST and _PORT stay off).
         waitress.serve(application, host=options["host"], port=options["port"], threads=options["web_threads"],
-                       ident="Sociose", clear_untrusted_proxy_headers=True, _quiet=True)
+                       ident="Sociose", clear_untrusted_proxy_headers=not options["proxy_ssl_header"], _quiet=True)
     except KeyboardInterrupt:
         pass
 
@@ -63,6 +69,9 @@ def _serve_gunicorn(application, options: dict, processes: int) -> None:
                 "loglevel": "warning",
                 "proc_name": "sociose-web",
                 "graceful_timeout": 10,
+                # Gunicorn would itself believe X-Forwarded-Proto and two others from loopback peers; whether a
+                # request came over HTTPS is SOCIOSE_PROXY_SSL_HEADER's to say, as with waitress.
+                "secure_scheme_headers": {},
             }
             for key, value in settings_for_gunicorn.items():
                 self.cfg.set(key, value)
