@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import urllib.request
 from html.parser import HTMLParser
 from xml.etree import ElementTree
@@ -118,3 +119,46 @@ def test_serve_warns_when_an_https_site_cannot_tell_https_requests(tmp_path, hea
     with serving(env, "serve") as site:
         pass
     assert ("SOCIOSE_PROXY_SSL_HEADER is not set" in site.process.stdout.read()) is warned
+
+
+def _read_head(sock: socket.socket, buffer: bytes) -> tuple[bytes, dict[str, str], bytes]:
+    """(status line, headers, the bytes after them) of the next response on `sock`."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed mid-response: {buffer!r}"
+        buffer += chunk
+    head, rest = buffer.split(b"\r\n\r\n", 1)
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status.encode(), {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, rest
+
+
+@pytest.mark.parametrize("processes", ["1", "2"], ids=["waitress", "gunicorn"])
+def test_head_has_the_headers_and_no_body_and_the_connection_stays_in_step(tmp_path, processes):
+    """RFC 9110: a HEAD response carries no body. One sent anyway is read by a kept-alive client as the start of the
+    next response. HEAD then GET on one connection, for a page, a feed, the API, a static file and a 404."""
+    with serving(site_env(tmp_path), "serve", "--processes", processes) as site:
+        sock = socket.create_connection(("127.0.0.1", site.port), timeout=10)
+        buffer = b""
+        for path in ["/about/", "/feeds/rss.xml", "/api/stories/", "/robots.txt", "/static/site/site.css",
+                     "/no-such-page/"]:
+            request = f" {path} HTTP/1.1\r\nHost: 127.0.0.1:{site.port}\r\n\r\n".encode()
+            sock.sendall(b"HEAD" + request)
+            head_status, head_headers, buffer = _read_head(sock, buffer)
+            sock.settimeout(0.5)  # a body sent after a HEAD response arrives now, or the GET below reads it
+            try:
+                buffer += sock.recv(65536)
+            except TimeoutError:
+                pass
+            sock.settimeout(10)
+            sock.sendall(b"GET" + request)
+            status, headers, buffer = _read_head(sock, buffer)
+            assert status.startswith(b"HTTP/1.1 "), f"HEAD {path} left {status[:80]!r} on the connection"
+            assert status == head_status, path
+            length = int(headers["content-length"])
+            while len(buffer) < length:
+                buffer += sock.recv(65536)
+            body, buffer = buffer[:length], buffer[length:]
+            assert body and not buffer, path
+            assert head_headers.get("content-length", str(length)) == str(length), path
+            assert head_headers["content-type"] == headers["content-type"], path
+        sock.close()

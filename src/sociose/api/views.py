@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sociose.desk.models import ComposedStory
 from sociose.site.conventions import absolute_url
@@ -53,7 +53,7 @@ def _articles(members) -> list[dict]:
     return rows
 
 
-@require_GET
+@require_safe
 def story_list(request):
     """GET /api/stories/?order=newest|top&page=N"""
     order = request.GET.get("order", "newest")
@@ -76,7 +76,7 @@ def story_list(request):
     })
 
 
-@require_GET
+@require_safe
 def story_detail(request, story_id: int):
     """GET /api/stories/<id>/"""
     composed = ComposedStory.objects.select_related("story").filter(story_id=story_id).first()
