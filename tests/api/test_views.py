@@ -34,3 +34,16 @@ def test_links_are_on_the_site_url_whatever_host_the_request_came_to(client, set
     assert first["next"] == f"{SITE}/api/stories/?order=newest&page=2"
     assert client.get(first["next"], HTTP_HOST="internal.example").json()["previous"] == (
         f"{SITE}/api/stories/?order=newest&page=1")
+
+
+@pytest.mark.parametrize("page", ["abc", "1e9", "1.5", "", "-1", "0", "2", "99999999999999999999", "9" * 5000])
+def test_a_page_that_is_not_there_is_a_json_error_not_a_500(client, story, page):
+    response = client.get("/api/stories/", {"page": page})
+    assert response.status_code in (400, 404) and response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+
+
+def test_a_page_that_is_not_a_number_is_a_400_and_one_past_the_end_a_404(client, story):
+    assert client.get("/api/stories/", {"page": "abc"}).status_code == 400
+    assert client.get("/api/stories/", {"page": "2"}).status_code == 404
+    assert client.get("/api/stories/", {"page": "1"}).status_code == 200

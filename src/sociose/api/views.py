@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -53,6 +53,14 @@ def _articles(members) -> list[dict]:
     return rows
 
 
+def _page_number(raw: str) -> int | None:
+    """The page number asked for, or None if `raw` is not one: ASCII digits only (int() would also take "1_0",
+    " 1" and other scripts' digits). A number too long to be a page is one past the end, not a bigger int()."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if len(raw) <= 18 else 10**18
+
+
 @require_safe
 def story_list(request):
     """GET /api/stories/?order=newest|top&page=N"""
@@ -62,10 +70,13 @@ def story_list(request):
     stories = ComposedStory.objects.select_related("story").filter(story__merged_into=None)
     stories = stories.order_by("-story__pinned", "-story__score", "-updated_at") if order == "top" \
         else stories.order_by("-updated_at", "-id")
+    number = _page_number(request.GET.get("page", "1"))
+    if number is None:
+        return JsonResponse({"error": "page must be a whole number, 1 or more"}, status=400)
     paginator = Paginator(stories, PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, ValueError):
+        page = paginator.page(number)
+    except InvalidPage:
         return JsonResponse({"error": "no such page"}, status=404)
     base = absolute_url(request.path)
     return JsonResponse({
