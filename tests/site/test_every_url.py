@@ -102,3 +102,30 @@ def test_every_admin_model_has_its_urls_in_the_list(site_urls):
     """The enumeration reaches each registered model's change list and change page (a guard on _patterns)."""
     for model in admin.site._registry:
         assert f"/admin/{model._meta.app_label}/{model._meta.model_name}/" in site_urls
+
+
+def _expected_methods(path: str) -> set[str]:
+    """The admin posts forms; the reader site and the API only read (the search form is a GET form)."""
+    return {"GET", "HEAD", "POST"} if path.startswith("/admin/") else {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PROPFIND", "PUT", "PATCH", "DELETE", "BREW", "POST"])
+def test_every_url_refuses_the_methods_it_does_not_serve_with_405_and_allow(site_urls, editor, method):
+    for path in [*site_urls, "/static/site/site.css"]:
+        if method in _expected_methods(path):
+            continue
+        response = editor.generic(method, path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        allowed = {name.strip() for name in response["Allow"].split(",")}
+        assert allowed == (_expected_methods(path) if not path.startswith("/static/") else {"GET", "HEAD"}), path
+        if path.startswith("/api/"):
+            assert response.json()["error"]
+
+
+def test_every_url_answers_get_and_head(site_urls, editor):
+    """What Allow lists is served: no 405 for GET or HEAD (the admin's logout is POST only, as Django has it)."""
+    for path in site_urls:
+        if path == "/admin/logout/":
+            continue
+        for method in ("GET", "HEAD"):
+            assert editor.generic(method, path).status_code != 405, (method, path)
