@@ -223,7 +223,9 @@ _FURNITURE_START = re.compile(
 )  # captions: "This photo released by ... shows ...", "A photo issued by ..."
 _JUNK_CHARS = re.compile(
     r"[|•►»«▶■]|-{3,}|_{3,}|={3,}|\*{2,}|https?:|www\.|\.com/|@\w"
-    r"|\b[A-Z]{2,}[A-Z.'\-]*(?:\s+[A-Z]{2,}[A-Z.'\-]*)*:"  # transcript labels ("SECRETARY POWELL:", "QUESTION:")
+    # transcript labels ("SECRETARY POWELL:", "QUESTION:"): at most five words, each read once (possessive), so a
+    # long run of capitals with no colon after it costs its length, not every way of splitting it into words
+    r"|\b[A-Z]{2,}+[A-Z.'\-]*+(?:\s++[A-Z]{2,}+[A-Z.'\-]*+){0,4}+:"
     r"|\b[A-Z]{3,}\s+[A-Z]{3,}\b"  # shouted furniture ("QUICK VOTE")
     r"|\([A-Z]{1,6}\.[A-Z]{1,3}\b"  # tickers ("(KMRT.O: ...")
     r"|\((?:Profile|Overview|Products|Articles|Company|Quote|Research)(?:, \w+)+\)"  # link furniture
@@ -233,7 +235,7 @@ _UPPER = re.compile(r"[A-Z]")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|We|Our|you|your|You|Your)\b")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
-_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"\d++(?:[.,]\d++)*|[^\W\d_]++(?:['’][^\W\d_]++)*")
 
 _MALE = frozenset("he his him".split())
 _FEMALE = frozenset("she her".split())
@@ -403,7 +405,7 @@ def _name_tokens(run: list[str], lowered: set[str], at_start: bool) -> tuple[lis
     return run, gender, strong
 
 
-_CAP_RUN = re.compile(r"(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*\.?)(?:\s(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*\.?))*")
+_CAP_RUN = re.compile(r"(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*+\.?)(?:\s(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*+\.?))*")
 
 
 def _people(sentence: str, offset_is_start: bool, lowered: set[str], known: dict[str, tuple[str, str]]

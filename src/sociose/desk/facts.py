@@ -195,8 +195,8 @@ _OUTCOMES = (
 )
 _OUTCOME_WORDS = "|".join(f"(?P<{name}>{words})" for name, words in _OUTCOMES)
 # "59 people were killed", "12 people dead", "40 people have been hurt": only auxiliaries between count and outcome
-_OUTCOME_AFTER = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being|to be|now|reportedly|believed|feared|"
-                            r"confirmed|reported|so far|already|left))*\s+(?:" + _OUTCOME_WORDS + r")\b", re.IGNORECASE)
+_OUTCOME_AFTER = re.compile(r"(?:\s++(?:were|was|are|is|have|has|had|been|being|to be|now|reportedly|believed|feared|"
+                            r"confirmed|reported|so far|already|left))*\s++(?:" + _OUTCOME_WORDS + r")\b", re.IGNORECASE)
 # "killed at least 50 people", "wounded over 400": the outcome verb right before the count
 _OUTCOME_BEFORE = re.compile(r"\b(?:" + _OUTCOME_WORDS + r")(?:\s+(?:at least|more than|over|some|about|nearly|"
                              r"almost|around|up to|an estimated|as many as))?\s+$", re.IGNORECASE)

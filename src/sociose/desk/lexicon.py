@@ -131,8 +131,8 @@ CUES = (
 )
 
 # A word, and a run of capitalised words (a name, possibly with particles: "Ursula von der Leyen")
-WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+WORD_RE = re.compile(r"\w++(?:['’]\w++)*")
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢĪĶĹĽŁŃŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 NAME_RUN_RE = re.compile(
-    rf"(?<![\w’'.-])[{UPPER}][\w’'\-]*\.?(?:\s(?:[{UPPER}][\w’'\-]*\.?|(?:de|da|van|von|der|al|bin|la|le|di|du|del)"
+    rf"(?<![\w’'.-])[{UPPER}][\w’'\-]*+\.?(?:\s(?:[{UPPER}][\w’'\-]*+\.?|(?:de|da|van|von|der|al|bin|la|le|di|du|del)"
     rf"(?=\s[{UPPER}])))*")

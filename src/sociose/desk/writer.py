@@ -61,8 +61,8 @@ FUNCTION_WORDS = frozenset((
     "were be been being am has have had having do does did done s"
 ).split())
 
-_WORD = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
-_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_WORD = re.compile(r"\d++(?:[.,:/]\d++)*|[^\W\d_]++(?:['’][^\W\d_]++)*")
+_NUMBER = re.compile(r"\d++(?:[.,:/]\d++)*")
 _QUOTE = re.compile(r"\"([^\"]*)\"|“([^”“]*)”|(?<!\w)‘(.+?)’(?!\w)")  # ’ inside a word is an apostrophe
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 

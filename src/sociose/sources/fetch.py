@@ -378,7 +378,7 @@ def _parse_url(text: str) -> httpx.URL:
     return url.copy_with(fragment=None)
 
 
-_HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?", re.IGNORECASE)
+_HOST_NAME = re.compile(r"[a-z0-9_-]++(\.[a-z0-9_-]++)*\.?", re.IGNORECASE)
 
 
 def _is_ip(host: str) -> bool:

@@ -209,8 +209,10 @@ _INITIALISM = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")
 
 # A capitalised token (letters, digits, inner apostrophes, dots and hyphens: "U.S.", "Jong-un", "O'Brien", "McDonald's")
 # or a connector inside a name, separated by spaces or tabs (never a newline: the title is not joined to the body).
-_TOKEN = r"(?<![\w@#/.])(?:[A-Z][\w'’.&-]*\w\.?|[A-Z]\.?)"
-_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:{'|'.join(sorted(_ANY_CONNECTORS))})[ \t]+)*{_TOKEN})*")
+# Each part is read once (possessive quantifiers, inner punctuation only before a word character): a run of a
+# thousand capitalised words or one 50,000-letter word costs its length, not every way of splitting it.
+_TOKEN = r"(?<![\w@#/.])[A-Z](?:\w|['’.&-]++(?=\w))*+\.?"
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]++(?:(?:{'|'.join(sorted(_ANY_CONNECTORS))})[ \t]++)*{_TOKEN})*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]*\b")
 _SENTENCE_END = frozenset(".!?:;\"“”|—–\n")
 
