@@ -42,6 +42,7 @@ def _words(n_words: int, *, upper: bool = False) -> list[str]:
 PATTERNS: dict[str, Callable[[int], str]] = {
     "capitalised run": lambda n: "The report said. " + " ".join(_words(n // 6)) + " went home.",
     "all-caps run": lambda n: "NOTICE " + " ".join(_words(n // 6, upper=True)) + " and more",
+    "all-caps sentences": lambda n: _fill(n, (" ".join(_words(12 + i % 5, upper=True)) + ". " for i in itertools.count())),
     "all-caps lines": lambda n: _fill(n, _cycle([" ".join(_words(9, upper=True))], "\n")),
     "quote marks": lambda n: "He said " + '"' * n + " and left.",
     "curly quotes": lambda n: _fill(n, _cycle(["“word", "”said", "‘it", "’s"])),
